@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test: unit, integration (SQLite, PostgreSQL) and end-to-end (the weft binary).
+# Installs and starts what the tests need when it is missing; safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if [ -x scripts/ensure-postgres.sh ]; then
+  # shellcheck source=/dev/null
+  source scripts/ensure-postgres.sh
+fi
+
+dotnet build Weft.slnx -c Release -nologo -clp:ErrorsOnly
+
+results=$(mktemp -d)
+status=0
+dotnet test Weft.slnx -c Release --no-build -nologo \
+  --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=3000000 || status=$?
+
+# One closing line for every runner: totals across the test projects.
+passed=0 failed=0 skipped=0
+for f in "$results"/*.trx; do
+  [ -f "$f" ] || continue
+  c=$(grep -o '<Counters [^>]*>' "$f" | head -1)
+  p=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$c"); fl=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$c")
+  t=$(sed -E 's/.* total="([0-9]+)".*/\1/' <<<"$c"); e=$(sed -E 's/.* executed="([0-9]+)".*/\1/' <<<"$c")
+  passed=$((passed + p)); failed=$((failed + fl)); skipped=$((skipped + t - e))
+done
+rm -rf "$results"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$passed" -eq 0 ]; then
+  echo "weft: error: no test ran" >&2
+  exit 1
+fi
+exit $status

@@ -1,0 +1,96 @@
+using Weft.Core.Runs;
+
+namespace Weft.Engine.Storage;
+
+/// <summary>A DAG run row.</summary>
+/// <param name="ConfJson">The run's parameters as a JSON object.</param>
+/// <param name="DagFile">The DAG file the run was started from, for resume; null for registered DAGs.</param>
+public sealed record RunRecord(
+    string DagId,
+    string RunId,
+    RunState State,
+    string RunType,
+    DateTimeOffset? LogicalDate,
+    DateTimeOffset? DataIntervalStart,
+    DateTimeOffset? DataIntervalEnd,
+    DateTimeOffset? StartDate,
+    DateTimeOffset? EndDate,
+    string ConfJson,
+    string? DagFile,
+    DateTimeOffset CreatedAt);
+
+/// <summary>A task instance row: one per task per run, holding its current try.</summary>
+public sealed record TaskInstanceRecord(
+    string DagId,
+    string RunId,
+    string TaskId,
+    TaskState State,
+    int TryNumber,
+    int MaxTries,
+    int? ExitCode,
+    DateTimeOffset? StartDate,
+    DateTimeOffset? EndDate,
+    DateTimeOffset? NextRetryAt,
+    string? AttemptId,
+    string? Reason,
+    string Queue,
+    string Pool,
+    int PoolSlots,
+    int Priority,
+    IReadOnlyDictionary<string, string> Outputs);
+
+/// <summary>A run and its task instances.</summary>
+public sealed record RunSnapshot(RunRecord Run, IReadOnlyList<TaskInstanceRecord> Tasks);
+
+/// <summary>One try of a task (history).</summary>
+public sealed record AttemptRecord(
+    string AttemptId,
+    string DagId,
+    string RunId,
+    string TaskId,
+    int TryNumber,
+    TaskState State,
+    string? Owner,
+    DateTimeOffset StartDate,
+    DateTimeOffset? EndDate,
+    DateTimeOffset? LeaseExpiresAt,
+    int? ExitCode,
+    string? Reason,
+    string? LogPath);
+
+/// <summary>The end of an attempt, as reported by whoever ran it.</summary>
+public sealed record AttemptCompletion(
+    string AttemptId,
+    string Owner,
+    TaskState AttemptState,
+    TaskInstanceRecord NewInstance,
+    DateTimeOffset EndDate,
+    int? ExitCode,
+    string? Reason);
+
+/// <summary>A registered DAG: its serialized definition and hash.</summary>
+public sealed record DagRecord(
+    string DagId,
+    string? FilePath,
+    string Source,
+    string Hash,
+    bool IsPaused,
+    string? ScheduleText,
+    string TagsJson,
+    string? LoadError,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A pool and how many of its slots are taken.</summary>
+public sealed record PoolRecord(string Name, int Slots, int OccupiedSlots);
+
+/// <summary>An audit or SLA event.</summary>
+public sealed record EventRecord(long Id, DateTimeOffset When, string Kind, string? DagId, string? RunId, string? TaskId, string Message);
+
+/// <summary>Filter and page for run lists.</summary>
+public sealed record RunQuery(string? DagId = null, RunState? State = null, int Limit = 100, int Offset = 0);
+
+/// <summary>A page of a list and the total count.</summary>
+public sealed record PagedResult<T>(IReadOnlyList<T> Items, int TotalEntries);
+
+/// <summary>The run id or logical date is taken.</summary>
+public sealed class DuplicateRunException(string message) : Exception(message);

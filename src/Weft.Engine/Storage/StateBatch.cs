@@ -1,0 +1,32 @@
+namespace Weft.Engine.Storage;
+
+/// <summary>
+/// State changes written together in one transaction, in this order: runs, task instances (whole rows,
+/// replaced), attempts started, attempts ended, events. Batching is what keeps a 10,000-task run cheap.
+/// </summary>
+public sealed class StateBatch
+{
+    /// <summary>Runs to update (whole rows).</summary>
+    public List<RunRecord> Runs { get; } = [];
+    /// <summary>Task instances to update (whole rows).</summary>
+    public List<TaskInstanceRecord> TaskInstances { get; } = [];
+    /// <summary>Attempts to insert.</summary>
+    public List<AttemptRecord> AttemptsStarted { get; } = [];
+    /// <summary>Attempts to update with their end (matched by attempt id).</summary>
+    public List<AttemptRecord> AttemptsEnded { get; } = [];
+    /// <summary>Events to append (the id is assigned by the store).</summary>
+    public List<EventRecord> Events { get; } = [];
+
+    /// <summary>True when there is nothing to write.</summary>
+    public bool IsEmpty => Runs.Count == 0 && TaskInstances.Count == 0 && AttemptsStarted.Count == 0 && AttemptsEnded.Count == 0 && Events.Count == 0;
+
+    /// <summary>Empties the batch for reuse.</summary>
+    public void Clear()
+    {
+        Runs.Clear();
+        TaskInstances.Clear();
+        AttemptsStarted.Clear();
+        AttemptsEnded.Clear();
+        Events.Clear();
+    }
+}

@@ -1,0 +1,1 @@
+namespace Weft.Storage.Sqlite.Tests;
