@@ -1,0 +1,180 @@
+using Weft.Core.Definitions;
+using Weft.Core.Runs;
+using Weft.Engine.Runners;
+using Weft.Engine.Storage;
+
+namespace Weft.Engine.Execution;
+
+internal sealed partial class RunExecutor
+{
+    private sealed partial class Loop
+    {
+        /// <summary>Records an attempt's end and decides what follows: success, skip, retry or failure.</summary>
+        private void Complete(AttemptFinished done)
+        {
+            var attempt = done.Attempt;
+            _running.Remove(attempt.AttemptId);
+            var task = _run.Tasks[attempt.TaskId];
+            _poolUse[task.Pool] -= task.PoolSlots;
+            var inst = _run.Instances[attempt.TaskId];
+            var result = done.Result;
+            var reason = attempt.StopReason
+                ?? (attempt.TimedOut ? $"timed out after {Duration.Format(attempt.TimeoutAfter!.Value)}" : result.Reason);
+            attempt.Dispose();
+
+            var attemptState = result.Outcome switch
+            {
+                TaskOutcome.Success when attempt.StopReason is null => TaskState.Success,
+                TaskOutcome.Skipped when attempt.StopReason is null => TaskState.Skipped,
+                _ => TaskState.Failed,
+            };
+            _batch.AttemptsEnded.Add(new AttemptRecord(
+                attempt.AttemptId, inst.DagId, inst.RunId, inst.TaskId, inst.TryNumber, attemptState, _x._options.Owner,
+                inst.StartDate ?? done.EndedAt, done.EndedAt, null, result.ExitCode, reason, null));
+
+            var ended = inst with { EndDate = done.EndedAt, ExitCode = result.ExitCode, Reason = reason, Outputs = result.Outputs.Count > 0 ? result.Outputs : inst.Outputs };
+            if (attempt.StopReason == Interrupted)
+            {
+                // Not the task's fault and not final: recorded so that resume runs it again; nothing cascades.
+                _run.Update(ended with { State = TaskState.Failed });
+                return;
+            }
+
+            switch (attemptState)
+            {
+                case TaskState.Success:
+                    Final(ended with { Reason = null }, TaskState.Success);
+                    break;
+                case TaskState.Skipped:
+                    Final(ended, TaskState.Skipped);
+                    break;
+                default:
+                    if (attempt.StopReason is not null)
+                    {
+                        Final(ended, TaskState.Failed);
+                    }
+                    else
+                    {
+                        Fail(ended, result.ExitCode, reason ?? "failed", done.EndedAt);
+                    }
+
+                    break;
+            }
+        }
+
+        /// <summary>A failed attempt: retried later if its policy allows, else the task fails.</summary>
+        private void Fail(TaskInstanceRecord inst, int? exitCode, string reason, DateTimeOffset now)
+        {
+            var task = _run.Tasks[inst.TaskId];
+            var decision = RetryPolicy.Decide(task, inst.TryNumber, exitCode, _x._jitter());
+            if (decision.ShouldRetry && _criticalFailure is null)
+            {
+                var due = now + decision.Delay;
+                _run.Update(inst with { State = TaskState.UpForRetry, NextRetryAt = due, Reason = reason });
+                _coordinator.MarkUpForRetry(inst.TaskId);
+                _retries.Enqueue(inst.TaskId, due);
+                _x._observer.TaskFinished(_run.Instances[inst.TaskId]);
+                return;
+            }
+
+            Final(inst with { Reason = reason }, TaskState.Failed);
+            if (task.Critical && _criticalFailure is null)
+            {
+                FailFast(task.Id);
+            }
+        }
+
+        /// <summary>A task reached a final state: record it and let its downstream tasks be decided.</summary>
+        private void Final(TaskInstanceRecord inst, TaskState state)
+        {
+            var final = inst with { State = state, NextRetryAt = null };
+            _run.Update(final);
+            _x._observer.TaskFinished(final);
+            Apply(_coordinator.Finish(inst.TaskId, state));
+        }
+
+        /// <summary>Applies the coordinator's decisions: ready tasks join the queue, others end skipped or upstream_failed.</summary>
+        private void Apply(IReadOnlyList<TaskTransition> transitions)
+        {
+            var now = Now;
+            foreach (var t in transitions)
+            {
+                var inst = _run.Instances[t.TaskId];
+                switch (t.To)
+                {
+                    case TaskState.Scheduled:
+                        _run.Update(inst with { State = TaskState.Scheduled });
+                        Enqueue(t.TaskId);
+                        break;
+                    case TaskState.Skipped or TaskState.UpstreamFailed:
+                        var ended = inst with { State = t.To, Reason = t.Reason, EndDate = now, NextRetryAt = null };
+                        _run.Update(ended);
+                        _x._observer.TaskFinished(ended);
+                        break;
+                    default:
+                        _run.Update(inst with { State = t.To, Reason = t.Reason });
+                        break;
+                }
+            }
+        }
+
+        /// <summary>A critical task failed: nothing else starts, running attempts are stopped, the run fails.</summary>
+        private void FailFast(string criticalTaskId)
+        {
+            _criticalFailure = criticalTaskId;
+            _ready.Clear();
+            _retries.Clear();
+            Apply(_coordinator.FailFast(criticalTaskId));
+            foreach (var attempt in _running.Values)
+            {
+                attempt.StopReason = $"stopped: critical task '{criticalTaskId}' failed";
+                attempt.Stop.Cancel();
+            }
+        }
+
+        /// <summary>Retries whose delay has passed become ready again.</summary>
+        private void PromoteDueRetries()
+        {
+            var now = Now;
+            while (_retries.TryPeek(out var id, out var due) && due <= now)
+            {
+                _retries.Dequeue();
+                _run.Update(_run.Instances[id] with { State = TaskState.Scheduled });
+                Enqueue(id);
+            }
+        }
+
+        /// <summary>Decides the run's final state.</summary>
+        private void Finish()
+        {
+            var state = _criticalFailure is not null ? RunState.Failed : _coordinator.FinalState ?? RunState.Failed;
+            _run.UpdateRun(_run.Run with { State = state, EndDate = Now });
+        }
+
+        /// <summary>Stops every running attempt and records them as interrupted; the run stays resumable.</summary>
+        private async Task InterruptAsync()
+        {
+            foreach (var attempt in _running.Values)
+            {
+                attempt.StopReason = Interrupted;
+                attempt.Stop.Cancel();
+            }
+
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                while (_running.Count > 0)
+                {
+                    var done = await _finished.Reader.ReadAsync(patience.Token).ConfigureAwait(false);
+                    Complete(done);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Attempts that did not stop in time stay recorded as running; resume treats them as lost.
+            }
+
+            await CommitAsync().ConfigureAwait(false);
+        }
+    }
+}
