@@ -25,8 +25,8 @@ public sealed class RunCoordinatorTests
         var run = RunTestDags.Coordinator("a", "b: a", "c: b");
         run.Start();
 
-        Assert.Equal(["b"], ScheduledIds(run.Finish("a", Success)));
-        Assert.Equal(["c"], ScheduledIds(run.Finish("b", Success)));
+        Assert.Equal(["b"], RunTestDags.ScheduledIds(run.Finish("a", Success)));
+        Assert.Equal(["c"], RunTestDags.ScheduledIds(run.Finish("b", Success)));
         Assert.Empty(run.Finish("c", Success));
         Assert.True(run.IsComplete);
         Assert.Equal(RunState.Success, run.FinalState);
@@ -38,10 +38,10 @@ public sealed class RunCoordinatorTests
         var run = RunTestDags.Coordinator("a", "b: a", "c: a", "d: b c");
         run.Start();
 
-        Assert.Equal(["b", "c"], ScheduledIds(run.Finish("a", Success)));
+        Assert.Equal(["b", "c"], RunTestDags.ScheduledIds(run.Finish("a", Success)));
         Assert.Empty(run.Finish("c", Success));
         Assert.Equal(None, run.StateOf("d"));
-        Assert.Equal(["d"], ScheduledIds(run.Finish("b", Success)));
+        Assert.Equal(["d"], RunTestDags.ScheduledIds(run.Finish("b", Success)));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class RunCoordinatorTests
         run.Start();
         run.MarkRunning("b");
 
-        Assert.Equal(["c"], ScheduledIds(run.Finish("a", Success)));
+        Assert.Equal(["c"], RunTestDags.ScheduledIds(run.Finish("a", Success)));
         Assert.Equal(Running, run.StateOf("b"));
         Assert.Empty(run.Finish("b", Failed));
     }
@@ -104,7 +104,7 @@ public sealed class RunCoordinatorTests
         var run = RunTestDags.Coordinator("a", "b", "alert: a b @one_failed", "c", "d", "quiet: c d @one_failed");
         run.Start();
 
-        Assert.Equal(["alert"], ScheduledIds(run.Finish("a", Failed)));
+        Assert.Equal(["alert"], RunTestDags.ScheduledIds(run.Finish("a", Failed)));
         run.Finish("c", Success);
         var transitions = run.Finish("d", Success);
 
@@ -162,208 +162,6 @@ public sealed class RunCoordinatorTests
         Assert.Equal(UpstreamFailed, run.StateOf("d"));
     }
 
-    [Theory]
-    [InlineData("", "success")]
-    [InlineData("b", "success")]
-    [InlineData("cleanup", "failed")]
-    [InlineData("a", "failed")]
-    [InlineData("other", "failed")]
-    public void FinalState_ByLeaves_FailsOnlyWhenALeafFails(string failing, string expected)
-    {
-        // cleanup (all_done) absorbs failures above it; it and other are the leaves, and a failing upstream-fails other.
-        var run = RunTestDags.Coordinator("a", "b: a", "cleanup: b @all_done", "other: a");
-
-        RunTestDags.Drive(run, id => id == failing ? Failed : Success);
-
-        Assert.True(run.IsComplete);
-        Assert.Equal(expected, run.FinalState?.ToName());
-    }
-
-    [Fact]
-    public void FinalState_CriticalTaskFailedButLeavesSucceeded_IsFailed()
-    {
-        var run = RunTestDags.Coordinator("a !", "b: a @all_done");
-
-        RunTestDags.Drive(run, id => id == "a" ? Failed : Success);
-
-        Assert.Equal(Success, run.StateOf("b"));
-        Assert.Equal(RunState.Failed, run.FinalState);
-    }
-
-    [Fact]
-    public void FinalState_LeafUpstreamFailed_IsFailed()
-    {
-        var run = RunTestDags.Coordinator("a", "b: a", "c: b");
-
-        RunTestDags.Drive(run, id => id == "a" ? Failed : Success);
-
-        Assert.Equal(UpstreamFailed, run.StateOf("c"));
-        Assert.Equal(RunState.Failed, run.FinalState);
-    }
-
-    [Fact]
-    public void FailFast_CriticalFailure_SkipsEveryTaskNotRunning()
-    {
-        var run = RunTestDags.Coordinator("crit !", "busy", "waiting", "retrying", "after: busy", "below: crit @all_done");
-        run.Start();
-        run.MarkRunning("crit");
-        run.MarkRunning("busy");
-        run.MarkRunning("retrying");
-        run.MarkUpForRetry("retrying");
-
-        var transitions = run.FailFast("crit");
-
-        Assert.Equal(
-            [("crit", Running, Failed), ("waiting", Scheduled, Skipped), ("retrying", UpForRetry, Skipped), ("after", None, Skipped), ("below", None, Skipped)],
-            transitions.Select(t => (t.TaskId, t.From, t.To)));
-        Assert.Equal(Running, run.StateOf("busy"));
-        Assert.Equal(RunState.Failed, run.FinalState);
-        Assert.False(run.IsComplete);
-        Assert.True(run.HasFailedFast);
-        Assert.Throws<InvalidOperationException>(() => run.MarkUpForRetry("busy"));
-        Assert.Throws<InvalidOperationException>(() => run.MarkRunning("waiting"));
-
-        Assert.Empty(run.Finish("busy", Failed));
-        Assert.True(run.IsComplete);
-        Assert.Equal(RunState.Failed, run.FinalState);
-    }
-
-    [Fact]
-    public void FailFast_AfterFinishReportedTheFailure_SkipsTheRest()
-    {
-        var run = RunTestDags.Coordinator("crit !", "b: crit", "c");
-        run.Start();
-        run.MarkRunning("crit");
-        run.Finish("crit", Failed);
-
-        var transitions = run.FailFast("crit");
-
-        Assert.Equal([("c", Skipped)], transitions.Select(t => (t.TaskId, t.To)));
-        Assert.Equal(UpstreamFailed, run.StateOf("b"));
-        Assert.True(run.IsComplete);
-        Assert.Equal(RunState.Failed, run.FinalState);
-    }
-
-    [Fact]
-    public void Start_ResumedSnapshot_RunsOnlyTasksNotYetDone()
-    {
-        var states = new Dictionary<string, TaskState> { ["a"] = Success, ["b"] = Success, ["x"] = Running };
-        var run = new RunCoordinator(RunTestDags.Parse("a", "b: a", "c: b", "d: a", "x", "y: x"), states);
-
-        var transitions = run.Start();
-
-        Assert.Equal(["c", "d"], ScheduledIds(transitions));
-        Assert.Equal(Success, run.StateOf("a"));
-        Assert.Equal(None, run.StateOf("y"));
-        Assert.Equal(["y"], ScheduledIds(run.Finish("x", Success)));
-    }
-
-    [Fact]
-    public void Start_ClearedSnapshot_CascadesFromExistingFinishedStates()
-    {
-        // a stays skipped and b failed; their cleared downstreams are decided from those states.
-        var states = new Dictionary<string, TaskState> { ["a"] = Skipped, ["b"] = Failed, ["gone"] = Success };
-        var run = new RunCoordinator(RunTestDags.Parse("a", "b", "c: a", "d: c", "e: b", "f: b @all_done"), states);
-
-        var transitions = run.Start();
-
-        Assert.Equal(
-            [("c", Skipped), ("d", Skipped), ("e", UpstreamFailed), ("f", Scheduled)],
-            transitions.Select(t => (t.TaskId, t.To)).OrderBy(t => t.TaskId));
-        Assert.Equal(["f"], run.TasksIn(Scheduled));
-    }
-
-    [Fact]
-    public void Start_SnapshotAllDone_IsCompleteWithoutTransitions()
-    {
-        var states = new Dictionary<string, TaskState> { ["a"] = Success, ["b"] = Failed };
-        var run = new RunCoordinator(RunTestDags.Parse("a", "b: a"), states);
-
-        Assert.Empty(run.Start());
-        Assert.True(run.IsComplete);
-        Assert.Equal(RunState.Failed, run.FinalState);
-    }
-
-    [Fact]
-    public void Finish_OperatorMarksFailedTaskSuccess_UpdatesRunState()
-    {
-        var run = RunTestDags.Coordinator("a", "b: a @all_done");
-        RunTestDags.Drive(run, _ => Failed);
-        Assert.Equal(RunState.Failed, run.FinalState);
-
-        Assert.Empty(run.Finish("b", Success));
-
-        Assert.Equal(RunState.Success, run.FinalState);
-    }
-
-    [Fact]
-    public void Finish_SameStateTwice_ChangesNothing()
-    {
-        var run = RunTestDags.Coordinator("a", "b: a");
-        run.Start();
-        run.Finish("a", Success);
-
-        Assert.Empty(run.Finish("a", Success));
-        Assert.Equal(Scheduled, run.StateOf("b"));
-    }
-
-    [Theory]
-    [InlineData(Running)]
-    [InlineData(None)]
-    [InlineData(UpForRetry)]
-    public void Finish_UnfinishedState_Throws(TaskState state)
-    {
-        var run = RunTestDags.Coordinator("a");
-        run.Start();
-
-        Assert.Throws<ArgumentException>(() => run.Finish("a", state));
-    }
-
-    [Fact]
-    public void Finish_RunningToUpstreamFailed_IsRefused()
-    {
-        var run = RunTestDags.Coordinator("a");
-        run.Start();
-        run.MarkRunning("a");
-
-        Assert.Throws<InvalidOperationException>(() => run.Finish("a", UpstreamFailed));
-        Assert.Equal(Running, run.StateOf("a"));
-    }
-
-    [Fact]
-    public void Finish_UnknownTask_Throws()
-    {
-        var run = RunTestDags.Coordinator("a");
-
-        Assert.Throws<ArgumentException>(() => run.Finish("nope", Success));
-    }
-
-    [Fact]
-    public void MarkRunning_FromScheduledQueuedOrUpForRetry_Runs()
-    {
-        var run = RunTestDags.Coordinator("a", "b", "c");
-        run.Start();
-        run.MarkQueued("b");
-        run.MarkRunning("c");
-        run.MarkUpForRetry("c");
-
-        run.MarkRunning("a");
-        run.MarkRunning("b");
-        run.MarkRunning("c");
-
-        Assert.Equal(["a", "b", "c"], run.TasksIn(Running));
-    }
-
-    [Fact]
-    public void MarkRunning_TaskNotScheduled_IsRefused()
-    {
-        var run = RunTestDags.Coordinator("a", "b: a");
-        run.Start();
-
-        Assert.Throws<InvalidOperationException>(() => run.MarkRunning("b"));
-        Assert.Throws<InvalidOperationException>(() => run.MarkUpForRetry("a"));
-    }
-
     [Fact]
     public void Start_EmptyDag_IsCompleteAndSucceeds()
     {
@@ -388,7 +186,7 @@ public sealed class RunCoordinatorTests
         var run = RunTestDags.Coordinator("a", "b: a a");
         run.Start();
 
-        Assert.Equal(["b"], ScheduledIds(run.Finish("a", Success)));
+        Assert.Equal(["b"], RunTestDags.ScheduledIds(run.Finish("a", Success)));
     }
 
     [Fact]
@@ -428,7 +226,4 @@ public sealed class RunCoordinatorTests
         Assert.True(run.IsComplete);
         Assert.Equal(RunState.Success, run.FinalState);
     }
-
-    private static string[] ScheduledIds(IEnumerable<TaskTransition> transitions) =>
-        [.. transitions.Where(t => t.To == TaskState.Scheduled).Select(t => t.TaskId)];
 }

@@ -62,4 +62,8 @@ internal static class RunTestDags
             Critical = critical,
         };
     }
+
+    /// <summary>The ids that <paramref name="transitions"/> schedule, in order.</summary>
+    public static string[] ScheduledIds(IEnumerable<TaskTransition> transitions) =>
+        [.. transitions.Where(t => t.To == TaskState.Scheduled).Select(t => t.TaskId)];
 }
