@@ -1,5 +1,6 @@
 using Weft.Core.Definitions;
 using Weft.Core.Runs;
+using Weft.Core.Runs.Retry;
 using Weft.Engine.Runners;
 using Weft.Engine.Storage;
 
