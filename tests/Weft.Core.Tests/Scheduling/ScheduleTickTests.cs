@@ -33,6 +33,13 @@ public sealed class ScheduleTickTests
     // A 6-field cron (seconds first) at 02:00:30 falls in the gap too: 01:00:00Z.
     [InlineData("30 0 2 * * *", "Europe/Amsterdam", null, "2026-03-28T12:00:00Z", "2026-03-29T01:00:00Z")]
     [InlineData("*/20 * * * * *", "UTC", null, "2026-05-04T10:00:05Z", "2026-05-04T10:00:20Z")]
+    // A gap at midnight: Sao Paulo skipped 2018-11-04 00:00 -03 -> 01:00 -02 (03:00Z), so
+    // @daily fired at 01:00 -02 = 03:00Z that day.
+    [InlineData("@daily", "America/Sao_Paulo", null, "2018-11-03T12:00:00Z", "2018-11-04T03:00:00Z")]
+    [InlineData("@daily", "America/Sao_Paulo", null, "2018-11-04T03:00:00Z", "2018-11-05T02:00:00Z")]
+    // Every second through the repeated hour: from 01:00Z (02:00:00 CET, second pass) the
+    // next tick is 03:00:00 CET = 02:00Z.
+    [InlineData("* * * * * *", "Europe/Amsterdam", null, "2026-10-25T01:00:00Z", "2026-10-25T02:00:00Z")]
     // Business hours in New York: Friday 2026-10-30 17:00 EDT = 21:00Z is the week's last;
     // the next is Monday 2026-11-02 09:00 EST = 14:00Z.
     [InlineData("0 9-17 * * 1-5", "America/New_York", null, "2026-10-30T21:00:00Z", "2026-11-02T14:00:00Z")]
