@@ -2,7 +2,11 @@ using NCrontab;
 
 namespace Weft.Core.Scheduling;
 
-/// <summary>A 5-field cron expression, or 6 fields with seconds first.</summary>
+/// <summary>
+/// A 5-field cron expression, or 6 fields with seconds first, matched against wall-clock time
+/// in the DAG's zone. The zone rules are in <see cref="WallClock"/>: a time skipped by a
+/// spring-forward gap fires when the gap ends, a repeated time fires on its first pass only.
+/// </summary>
 internal sealed class CronSchedule : Schedule
 {
     private CronSchedule(string text, string expression, CrontabSchedule crontab, bool hasSeconds)
@@ -43,5 +47,40 @@ internal sealed class CronSchedule : Schedule
 
         error = null;
         return new CronSchedule(text, normalized, crontab, fields.Length == 6);
+    }
+
+    /// <summary>How far ahead a cron that matches nothing (<c>0 0 30 2 *</c>) is searched before giving up.</summary>
+    private const int SearchYears = 100;
+
+    /// <inheritdoc/>
+    private protected override DateTimeOffset? NextTickCore(DateTimeOffset after, TimeZoneInfo zone, DateTimeOffset? anchor)
+    {
+        var wall = WallClock.ToLocal(after, zone);
+
+        // Several wall times can share one instant: every time in a gap fires when the gap ends,
+        // and a repeated time fires on its first pass. So a matching wall time can map to an
+        // instant at or before `after` (when `after` lies in the repeated hour); step past it.
+        while (NextWallTime(wall) is { } next)
+        {
+            var instant = WallClock.ToInstant(next, zone);
+            if (instant > after)
+            {
+                return instant;
+            }
+
+            wall = next;
+        }
+
+        return null;
+    }
+
+    /// <summary>The first wall-clock time strictly after <paramref name="wall"/> that the expression matches.</summary>
+    private DateTime? NextWallTime(DateTime wall)
+    {
+        var limit = wall.Year <= DateTime.MaxValue.Year - SearchYears ? wall.AddYears(SearchYears) : DateTime.MaxValue;
+        var next = Crontab.GetNextOccurrence(wall, limit);
+
+        // NCrontab returns the limit itself when nothing matches before it.
+        return next < limit ? next : null;
     }
 }

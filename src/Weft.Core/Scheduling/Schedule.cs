@@ -5,7 +5,7 @@ namespace Weft.Core.Scheduling;
 /// <summary>
 /// When a DAG runs: a cron expression, a preset or a fixed interval, evaluated in the DAG's time zone.
 /// </summary>
-public abstract class Schedule
+public abstract partial class Schedule
 {
     private static readonly Dictionary<string, string> Presets = new(StringComparer.OrdinalIgnoreCase)
     {
