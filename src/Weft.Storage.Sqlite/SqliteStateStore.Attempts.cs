@@ -69,20 +69,20 @@ public sealed partial class SqliteStateStore
             }
 
             // A new try starts: the fields describing the previous try's end are cleared.
-            using var start = new PreparedStatement(connection, transaction,
+            using var start = new PreparedStatement(connection,
                 "UPDATE task_instances SET state = 'running', attempt_id = $attempt_id, start_date = $now, end_date = NULL, " +
                 "exit_code = NULL, reason = NULL WHERE seq = $seq",
                 "$attempt_id", "$now", "$seq");
-            using var insert = AttemptRows.Insert(connection, transaction);
+            using var insert = AttemptRows.Insert(connection);
             var claimed = new List<AttemptRecord>(picked.Count);
             foreach (var row in picked)
             {
                 var attempt = new AttemptRecord(
                     Guid.NewGuid().ToString("N"), row.DagId, row.RunId, row.TaskId, row.TryNumber, TaskState.Running,
                     owner, now, EndDate: null, leaseExpiresAt, ExitCode: null, Reason: null, LogPath: null);
-                start.Parameters[0].Value = attempt.AttemptId;
-                start.Parameters[1].Value = ToDb(now);
-                start.Parameters[2].Value = row.Seq;
+                start.Bind(0, attempt.AttemptId);
+                start.Bind(1, now);
+                start.Bind(2, row.Seq);
                 start.Execute();
                 AttemptRows.Bind(insert, attempt);
                 insert.Execute();
@@ -126,10 +126,10 @@ public sealed partial class SqliteStateStore
         {
             // The fence is the task instance row: it is replaced only while it still runs this attempt. When
             // it does not (a lost lease was failed and retried, an operator acted), nothing is written.
-            using (var fenced = TaskInstanceRows.FencedUpdate(connection, transaction))
+            using (var fenced = TaskInstanceRows.FencedUpdate(connection))
             {
                 TaskInstanceRows.Bind(fenced, completion.NewInstance);
-                fenced.Parameters[^1].Value = completion.AttemptId;
+                fenced.Bind(TaskInstanceRows.FenceParameter, completion.AttemptId);
                 if (fenced.Execute() == 0)
                 {
                     return false;

@@ -22,8 +22,8 @@ public sealed partial class SqliteStateStore
         {
             if (batch.Runs.Count > 0)
             {
-                using var update = RunRows.Update(connection, transaction);
-                using var insert = RunRows.Insert(connection, transaction);
+                using var update = RunRows.Update(connection);
+                using var insert = RunRows.Insert(connection);
                 foreach (var run in batch.Runs)
                 {
                     RunRows.Bind(update, run);
@@ -37,8 +37,8 @@ public sealed partial class SqliteStateStore
 
             if (batch.TaskInstances.Count > 0)
             {
-                using var update = TaskInstanceRows.Update(connection, transaction);
-                using var insert = TaskInstanceRows.Insert(connection, transaction);
+                using var update = TaskInstanceRows.Update(connection);
+                using var insert = TaskInstanceRows.Insert(connection);
                 var rows = batch.TaskInstances;
                 for (var i = 0; i < rows.Count; i++)
                 {
@@ -57,7 +57,7 @@ public sealed partial class SqliteStateStore
 
             if (batch.AttemptsStarted.Count > 0)
             {
-                using var insert = AttemptRows.Insert(connection, transaction);
+                using var insert = AttemptRows.Insert(connection);
                 foreach (var attempt in batch.AttemptsStarted)
                 {
                     AttemptRows.Bind(insert, attempt);
@@ -67,8 +67,8 @@ public sealed partial class SqliteStateStore
 
             if (batch.AttemptsEnded.Count > 0)
             {
-                using var update = AttemptRows.Update(connection, transaction);
-                using var insert = AttemptRows.Insert(connection, transaction);
+                using var update = AttemptRows.Update(connection);
+                using var insert = AttemptRows.Insert(connection);
                 foreach (var attempt in batch.AttemptsEnded)
                 {
                     AttemptRows.Bind(update, attempt);
@@ -82,7 +82,7 @@ public sealed partial class SqliteStateStore
 
             if (batch.Events.Count > 0)
             {
-                using var insert = EventRows.Insert(connection, transaction);
+                using var insert = EventRows.Insert(connection);
                 foreach (var e in batch.Events)
                 {
                     EventRows.Bind(insert, e);

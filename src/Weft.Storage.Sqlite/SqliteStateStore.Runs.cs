@@ -17,7 +17,7 @@ public sealed partial class SqliteStateStore
 
         return WriteAsync((connection, transaction) =>
         {
-            using (var insertRun = RunRows.Insert(connection, transaction))
+            using (var insertRun = RunRows.Insert(connection))
             {
                 RunRows.Bind(insertRun, run);
                 try
@@ -30,7 +30,7 @@ public sealed partial class SqliteStateStore
                 }
             }
 
-            using var insertTask = TaskInstanceRows.Insert(connection, transaction);
+            using var insertTask = TaskInstanceRows.Insert(connection);
             for (var i = 0; i < tasks.Count; i++)
             {
                 if ((i & 1023) == 0)

@@ -20,14 +20,14 @@ internal static class AttemptRows
     ];
 
     /// <summary>INSERT of a whole row.</summary>
-    public static PreparedStatement Insert(SqliteConnection connection, SqliteTransaction transaction) =>
-        new(connection, transaction,
+    public static PreparedStatement Insert(SqliteConnection connection) =>
+        new(connection,
             $"INSERT INTO task_attempts ({Columns}) VALUES ({string.Join(", ", ParameterNames)})",
             ParameterNames);
 
     /// <summary>UPDATE of every column but the identity (attempt id and task), by attempt id.</summary>
-    public static PreparedStatement Update(SqliteConnection connection, SqliteTransaction transaction) =>
-        new(connection, transaction,
+    public static PreparedStatement Update(SqliteConnection connection) =>
+        new(connection,
             "UPDATE task_attempts SET try_number = $try_number, state = $state, owner = $owner, start_date = $start_date, " +
             "end_date = $end_date, lease_expires_at = $lease_expires_at, exit_code = $exit_code, reason = $reason, " +
             "log_path = $log_path WHERE attempt_id = $attempt_id",
@@ -36,20 +36,19 @@ internal static class AttemptRows
     /// <summary>Binds a record to a statement made by <see cref="Insert"/> or <see cref="Update"/>.</summary>
     public static void Bind(PreparedStatement statement, AttemptRecord attempt)
     {
-        var p = statement.Parameters;
-        p[0].Value = attempt.AttemptId;
-        p[1].Value = attempt.DagId;
-        p[2].Value = attempt.RunId;
-        p[3].Value = attempt.TaskId;
-        p[4].Value = attempt.TryNumber;
-        p[5].Value = attempt.State.ToName();
-        p[6].Value = ToDb(attempt.Owner);
-        p[7].Value = ToDb(attempt.StartDate);
-        p[8].Value = ToDb(attempt.EndDate);
-        p[9].Value = ToDb(attempt.LeaseExpiresAt);
-        p[10].Value = ToDb(attempt.ExitCode);
-        p[11].Value = ToDb(attempt.Reason);
-        p[12].Value = ToDb(attempt.LogPath);
+        statement.Bind(0, attempt.AttemptId);
+        statement.Bind(1, attempt.DagId);
+        statement.Bind(2, attempt.RunId);
+        statement.Bind(3, attempt.TaskId);
+        statement.Bind(4, attempt.TryNumber);
+        statement.Bind(5, attempt.State.ToName());
+        statement.Bind(6, attempt.Owner);
+        statement.Bind(7, attempt.StartDate);
+        statement.Bind(8, attempt.EndDate);
+        statement.Bind(9, attempt.LeaseExpiresAt);
+        statement.Bind(10, attempt.ExitCode);
+        statement.Bind(11, attempt.Reason);
+        statement.Bind(12, attempt.LogPath);
     }
 
     /// <summary>Reads a row selected with <see cref="Columns"/> starting at column 0.</summary>

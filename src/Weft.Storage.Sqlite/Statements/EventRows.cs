@@ -11,21 +11,20 @@ internal static class EventRows
     public const string Columns = "id, occurred_at, kind, dag_id, run_id, task_id, message";
 
     /// <summary>INSERT of an event, without its id.</summary>
-    public static PreparedStatement Insert(SqliteConnection connection, SqliteTransaction transaction) =>
-        new(connection, transaction,
+    public static PreparedStatement Insert(SqliteConnection connection) =>
+        new(connection,
             "INSERT INTO events (occurred_at, kind, dag_id, run_id, task_id, message) VALUES ($at, $kind, $dag_id, $run_id, $task_id, $message)",
             "$at", "$kind", "$dag_id", "$run_id", "$task_id", "$message");
 
     /// <summary>Binds an event to a statement made by <see cref="Insert"/>.</summary>
     public static void Bind(PreparedStatement statement, EventRecord e)
     {
-        var p = statement.Parameters;
-        p[0].Value = ToDb(e.When);
-        p[1].Value = e.Kind;
-        p[2].Value = ToDb(e.DagId);
-        p[3].Value = ToDb(e.RunId);
-        p[4].Value = ToDb(e.TaskId);
-        p[5].Value = e.Message;
+        statement.Bind(0, e.When);
+        statement.Bind(1, e.Kind);
+        statement.Bind(2, e.DagId);
+        statement.Bind(3, e.RunId);
+        statement.Bind(4, e.TaskId);
+        statement.Bind(5, e.Message);
     }
 
     /// <summary>Reads a row selected with <see cref="Columns"/> starting at column 0.</summary>

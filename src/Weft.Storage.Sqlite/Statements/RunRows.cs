@@ -20,14 +20,14 @@ internal static class RunRows
     ];
 
     /// <summary>INSERT of a whole row.</summary>
-    public static PreparedStatement Insert(SqliteConnection connection, SqliteTransaction transaction) =>
-        new(connection, transaction,
+    public static PreparedStatement Insert(SqliteConnection connection) =>
+        new(connection,
             $"INSERT INTO dag_runs ({Columns}) VALUES ({string.Join(", ", ParameterNames)})",
             ParameterNames);
 
     /// <summary>UPDATE of every non-key column, by (dag_id, run_id).</summary>
-    public static PreparedStatement Update(SqliteConnection connection, SqliteTransaction transaction) =>
-        new(connection, transaction,
+    public static PreparedStatement Update(SqliteConnection connection) =>
+        new(connection,
             "UPDATE dag_runs SET state = $state, run_type = $run_type, logical_date = $logical_date, " +
             "data_interval_start = $data_interval_start, data_interval_end = $data_interval_end, start_date = $start_date, " +
             "end_date = $end_date, conf_json = $conf_json, dag_file = $dag_file, created_at = $created_at " +
@@ -37,19 +37,18 @@ internal static class RunRows
     /// <summary>Binds a record to a statement made by <see cref="Insert"/> or <see cref="Update"/>.</summary>
     public static void Bind(PreparedStatement statement, RunRecord run)
     {
-        var p = statement.Parameters;
-        p[0].Value = run.DagId;
-        p[1].Value = run.RunId;
-        p[2].Value = run.State.ToName();
-        p[3].Value = run.RunType;
-        p[4].Value = ToDb(run.LogicalDate);
-        p[5].Value = ToDb(run.DataIntervalStart);
-        p[6].Value = ToDb(run.DataIntervalEnd);
-        p[7].Value = ToDb(run.StartDate);
-        p[8].Value = ToDb(run.EndDate);
-        p[9].Value = run.ConfJson;
-        p[10].Value = ToDb(run.DagFile);
-        p[11].Value = ToDb(run.CreatedAt);
+        statement.Bind(0, run.DagId);
+        statement.Bind(1, run.RunId);
+        statement.Bind(2, run.State.ToName());
+        statement.Bind(3, run.RunType);
+        statement.Bind(4, run.LogicalDate);
+        statement.Bind(5, run.DataIntervalStart);
+        statement.Bind(6, run.DataIntervalEnd);
+        statement.Bind(7, run.StartDate);
+        statement.Bind(8, run.EndDate);
+        statement.Bind(9, run.ConfJson);
+        statement.Bind(10, run.DagFile);
+        statement.Bind(11, run.CreatedAt);
     }
 
     /// <summary>Reads a row selected with <see cref="Columns"/> starting at column 0.</summary>

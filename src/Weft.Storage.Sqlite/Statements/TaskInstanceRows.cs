@@ -27,45 +27,47 @@ internal static class TaskInstanceRows
     private const string KeyFilter = "dag_id = $dag_id AND run_id = $run_id AND task_id = $task_id";
 
     /// <summary>INSERT of a whole row.</summary>
-    public static PreparedStatement Insert(SqliteConnection connection, SqliteTransaction transaction) =>
-        new(connection, transaction,
+    public static PreparedStatement Insert(SqliteConnection connection) =>
+        new(connection,
             $"INSERT INTO task_instances ({Columns}) VALUES ({string.Join(", ", ParameterNames)})",
             ParameterNames);
 
     /// <summary>UPDATE of every non-key column, by the natural key.</summary>
-    public static PreparedStatement Update(SqliteConnection connection, SqliteTransaction transaction) =>
-        new(connection, transaction, $"UPDATE task_instances SET {SetList} WHERE {KeyFilter}", ParameterNames);
+    public static PreparedStatement Update(SqliteConnection connection) =>
+        new(connection, $"UPDATE task_instances SET {SetList} WHERE {KeyFilter}", ParameterNames);
+
+    /// <summary>The position of <c>$fence_attempt_id</c> in a <see cref="FencedUpdate"/> statement.</summary>
+    public static int FenceParameter => ParameterNames.Length;
 
     /// <summary>
     /// The fenced UPDATE of a completion: it only changes the row while it is running the given attempt
-    /// (<c>$fence_attempt_id</c> is the last parameter).
+    /// (bound at <see cref="FenceParameter"/>).
     /// </summary>
-    public static PreparedStatement FencedUpdate(SqliteConnection connection, SqliteTransaction transaction) =>
-        new(connection, transaction,
+    public static PreparedStatement FencedUpdate(SqliteConnection connection) =>
+        new(connection,
             $"UPDATE task_instances SET {SetList} WHERE {KeyFilter} AND attempt_id = $fence_attempt_id AND state = 'running'",
             [.. ParameterNames, "$fence_attempt_id"]);
 
     /// <summary>Binds a record to a statement made by <see cref="Insert"/>, <see cref="Update"/> or <see cref="FencedUpdate"/>.</summary>
     public static void Bind(PreparedStatement statement, TaskInstanceRecord row)
     {
-        var p = statement.Parameters;
-        p[0].Value = row.DagId;
-        p[1].Value = row.RunId;
-        p[2].Value = row.TaskId;
-        p[3].Value = row.State.ToName();
-        p[4].Value = row.TryNumber;
-        p[5].Value = row.MaxTries;
-        p[6].Value = ToDb(row.ExitCode);
-        p[7].Value = ToDb(row.StartDate);
-        p[8].Value = ToDb(row.EndDate);
-        p[9].Value = ToDb(row.NextRetryAt);
-        p[10].Value = ToDb(row.AttemptId);
-        p[11].Value = ToDb(row.Reason);
-        p[12].Value = row.Queue;
-        p[13].Value = row.Pool;
-        p[14].Value = row.PoolSlots;
-        p[15].Value = row.Priority;
-        p[16].Value = OutputsToJson(row.Outputs);
+        statement.Bind(0, row.DagId);
+        statement.Bind(1, row.RunId);
+        statement.Bind(2, row.TaskId);
+        statement.Bind(3, row.State.ToName());
+        statement.Bind(4, row.TryNumber);
+        statement.Bind(5, row.MaxTries);
+        statement.Bind(6, row.ExitCode);
+        statement.Bind(7, row.StartDate);
+        statement.Bind(8, row.EndDate);
+        statement.Bind(9, row.NextRetryAt);
+        statement.Bind(10, row.AttemptId);
+        statement.Bind(11, row.Reason);
+        statement.Bind(12, row.Queue);
+        statement.Bind(13, row.Pool);
+        statement.Bind(14, row.PoolSlots);
+        statement.Bind(15, row.Priority);
+        statement.Bind(16, OutputsToJson(row.Outputs));
     }
 
     /// <summary>Reads a row selected with <see cref="Columns"/> starting at column 0.</summary>
