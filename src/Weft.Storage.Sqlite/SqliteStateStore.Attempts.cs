@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Weft.Core.Runs;
 using Weft.Engine.Storage;
 using Weft.Storage.Sqlite.Statements;
@@ -160,7 +161,7 @@ public sealed partial class SqliteStateStore
             return ReadAttempts(select);
         }, cancellationToken);
 
-    private static List<AttemptRecord> ReadAttempts(Microsoft.Data.Sqlite.SqliteCommand select)
+    private static List<AttemptRecord> ReadAttempts(SqliteCommand select)
     {
         using var reader = select.ExecuteReader();
         var attempts = new List<AttemptRecord>();

@@ -91,6 +91,46 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         Assert.Contains("ix_task_instances_claim", plan);
     }
 
+    [Fact]
+    public async Task Reads_ProceedWhileAnotherProcessHoldsTheWriteLock()
+    {
+        await Store.CreateRunAsync(Run("etl", "run_1"), [], CancellationToken.None);
+
+        await using var other = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await other.OpenAsync();
+        using var transaction = other.BeginTransaction(deferred: false);
+        using (var insert = other.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO events (occurred_at, kind, message) VALUES (0, 'audit', 'uncommitted')";
+            insert.ExecuteNonQuery();
+        }
+
+        var runs = await Store.ListRunsAsync(new RunQuery(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, runs.TotalEntries);
+        Assert.Equal(0, (await Store.ListEventsAsync(10, 0, CancellationToken.None)).TotalEntries);
+        transaction.Rollback();
+    }
+
+    [Fact]
+    public async Task Writes_WaitForAnotherProcessesShortTransaction()
+    {
+        await using var other = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await other.OpenAsync();
+        var transaction = other.BeginTransaction(deferred: false);
+        var release = Task.Run(async () =>
+        {
+            await Task.Delay(300);
+            transaction.Commit();
+            transaction.Dispose();
+        });
+
+        await Store.CreateRunAsync(Run("etl", "run_1"), [], CancellationToken.None);
+        await release;
+
+        Assert.NotNull(await Store.GetRunAsync("etl", "run_1", CancellationToken.None));
+    }
+
     private static object? Scalar(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

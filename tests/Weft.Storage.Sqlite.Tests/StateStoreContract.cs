@@ -6,7 +6,9 @@ namespace Weft.Storage.Tests;
 
 /// <summary>
 /// The behaviour every <see cref="IStateStore"/> must have, written against the port only so each storage
-/// adapter's test project runs the same suite. A subclass supplies <see cref="OpenStore"/>.
+/// adapter's test project runs the same suite. A subclass supplies <see cref="OpenStore"/>. The suite is the
+/// partial files <c>StateStoreContract*.cs</c>; another test project links them all, e.g.
+/// <c>&lt;Compile Include="../Weft.Storage.Sqlite.Tests/StateStoreContract*.cs" /&gt;</c>.
 /// </summary>
 public abstract partial class StateStoreContract : IAsyncLifetime
 {
