@@ -1,0 +1,165 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Weft.Storage.Sqlite;
+
+/// <summary>
+/// The schema, as numbered migrations. Each is applied once, in its own write transaction, and recorded in
+/// <c>schema_migrations</c>; a released migration is never edited, a change is a new number.
+/// </summary>
+internal static class SqliteMigrations
+{
+    /// <summary>One schema step.</summary>
+    internal sealed record Migration(int Version, string Name, string Sql);
+
+    /// <summary>Every migration, in order.</summary>
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "initial", """
+            CREATE TABLE dags (
+                dag_id      TEXT    NOT NULL PRIMARY KEY,
+                file_path   TEXT,
+                source      TEXT    NOT NULL,
+                hash        TEXT    NOT NULL,
+                is_paused   INTEGER NOT NULL DEFAULT 0,
+                schedule    TEXT,
+                tags_json   TEXT    NOT NULL DEFAULT '[]',
+                load_error  TEXT,
+                updated_at  INTEGER NOT NULL
+            );
+
+            CREATE TABLE dag_runs (
+                dag_id              TEXT    NOT NULL,
+                run_id              TEXT    NOT NULL,
+                state               TEXT    NOT NULL,
+                run_type            TEXT    NOT NULL,
+                logical_date        INTEGER,
+                data_interval_start INTEGER,
+                data_interval_end   INTEGER,
+                start_date          INTEGER,
+                end_date            INTEGER,
+                conf_json           TEXT    NOT NULL DEFAULT '{}',
+                dag_file            TEXT,
+                created_at          INTEGER NOT NULL,
+                UNIQUE (dag_id, run_id)
+            );
+            -- One run per DAG and logical date; runs without a logical date are not constrained.
+            CREATE UNIQUE INDEX ux_dag_runs_logical_date ON dag_runs (dag_id, logical_date) WHERE logical_date IS NOT NULL;
+            CREATE INDEX ix_dag_runs_created ON dag_runs (created_at);
+            CREATE INDEX ix_dag_runs_dag_created ON dag_runs (dag_id, created_at);
+            CREATE INDEX ix_dag_runs_run_id ON dag_runs (run_id);
+
+            -- seq is the rowid (stable across VACUUM because it is declared): the creation order used to
+            -- break priority ties when claiming. The natural key stays unique and is what every lookup uses.
+            CREATE TABLE task_instances (
+                seq           INTEGER PRIMARY KEY,
+                dag_id        TEXT    NOT NULL,
+                run_id        TEXT    NOT NULL,
+                task_id       TEXT    NOT NULL,
+                state         TEXT    NOT NULL,
+                try_number    INTEGER NOT NULL,
+                max_tries     INTEGER NOT NULL,
+                exit_code     INTEGER,
+                start_date    INTEGER,
+                end_date      INTEGER,
+                next_retry_at INTEGER,
+                attempt_id    TEXT,
+                reason        TEXT,
+                queue         TEXT    NOT NULL,
+                pool          TEXT    NOT NULL,
+                pool_slots    INTEGER NOT NULL,
+                priority      INTEGER NOT NULL,
+                outputs_json  TEXT    NOT NULL DEFAULT '{}',
+                UNIQUE (dag_id, run_id, task_id),
+                FOREIGN KEY (dag_id, run_id) REFERENCES dag_runs (dag_id, run_id) ON DELETE CASCADE
+            );
+            -- Claims filter on state and queue and read in priority order; the rowid (seq) ends every index entry.
+            CREATE INDEX ix_task_instances_claim ON task_instances (state, queue, priority DESC);
+
+            CREATE TABLE task_attempts (
+                attempt_id       TEXT    NOT NULL PRIMARY KEY,
+                dag_id           TEXT    NOT NULL,
+                run_id           TEXT    NOT NULL,
+                task_id          TEXT    NOT NULL,
+                try_number       INTEGER NOT NULL,
+                state            TEXT    NOT NULL,
+                owner            TEXT,
+                start_date       INTEGER NOT NULL,
+                end_date         INTEGER,
+                lease_expires_at INTEGER,
+                exit_code        INTEGER,
+                reason           TEXT,
+                log_path         TEXT,
+                FOREIGN KEY (dag_id, run_id, task_id) REFERENCES task_instances (dag_id, run_id, task_id) ON DELETE CASCADE
+            );
+            CREATE INDEX ix_task_attempts_task ON task_attempts (dag_id, run_id, task_id, start_date);
+            CREATE INDEX ix_task_attempts_lease ON task_attempts (lease_expires_at) WHERE state = 'running';
+
+            CREATE TABLE pools (
+                name  TEXT    NOT NULL PRIMARY KEY,
+                slots INTEGER NOT NULL CHECK (slots >= 0)
+            );
+            INSERT INTO pools (name, slots) VALUES ('default_pool', 128);
+
+            CREATE TABLE events (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                occurred_at INTEGER NOT NULL,
+                kind        TEXT    NOT NULL,
+                dag_id      TEXT,
+                run_id      TEXT,
+                task_id     TEXT,
+                message     TEXT    NOT NULL
+            );
+            """),
+    ];
+
+    /// <summary>Applies the migrations not yet recorded, each in its own transaction.</summary>
+    public static async Task ApplyAsync(SqliteConnection connection, ILogger logger, CancellationToken cancellationToken)
+    {
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version    INTEGER NOT NULL PRIMARY KEY,
+                    name       TEXT    NOT NULL,
+                    applied_at INTEGER NOT NULL
+                );
+                """;
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var migration in All)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // BEGIN IMMEDIATE takes the write lock before the check, so two processes starting together
+            // cannot both apply the same migration: the second waits, then sees it recorded.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var check = connection.CreateCommand();
+            check.Transaction = transaction;
+            check.CommandText = "SELECT COUNT(*) FROM schema_migrations WHERE version = $version";
+            check.Parameters.AddWithValue("$version", migration.Version);
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            {
+                transaction.Rollback();
+                continue;
+            }
+
+            using var apply = connection.CreateCommand();
+            apply.Transaction = transaction;
+            apply.CommandText = migration.Sql;
+            await apply.ExecuteNonQueryAsync(cancellationToken);
+
+            using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($version, $name, $at)";
+            record.Parameters.AddWithValue("$version", migration.Version);
+            record.Parameters.AddWithValue("$name", migration.Name);
+            record.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            await record.ExecuteNonQueryAsync(cancellationToken);
+
+            transaction.Commit();
+            logger.LogInformation("Applied SQLite migration {Version} ({Name})", migration.Version, migration.Name);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using Weft.Engine.Storage;
+using Weft.Storage.Sqlite.Statements;
+
+namespace Weft.Storage.Sqlite;
+
+public sealed partial class SqliteStateStore
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// The hot path of a large run. Each statement is prepared once for the transaction and re-bound per row.
+    /// Runs, task instances and ended attempts are whole-row updates by key, inserted when the key is missing.
+    /// </remarks>
+    public Task CommitAsync(StateBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.IsEmpty)
+        {
+            return Task.CompletedTask;
+        }
+
+        return WriteAsync((connection, transaction) =>
+        {
+            if (batch.Runs.Count > 0)
+            {
+                using var update = RunRows.Update(connection);
+                using var insert = RunRows.Insert(connection);
+                foreach (var run in batch.Runs)
+                {
+                    RunRows.Bind(update, run);
+                    if (update.Execute() == 0)
+                    {
+                        RunRows.Bind(insert, run);
+                        insert.Execute();
+                    }
+                }
+            }
+
+            if (batch.TaskInstances.Count > 0)
+            {
+                using var update = TaskInstanceRows.Update(connection);
+                using var insert = TaskInstanceRows.Insert(connection);
+                var rows = batch.TaskInstances;
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    if ((i & 1023) == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+                    TaskInstanceRows.Bind(update, rows[i]);
+                    if (update.Execute() == 0)
+                    {
+                        TaskInstanceRows.Bind(insert, rows[i]);
+                        insert.Execute();
+                    }
+                }
+            }
+
+            if (batch.AttemptsStarted.Count > 0)
+            {
+                using var insert = AttemptRows.Insert(connection);
+                foreach (var attempt in batch.AttemptsStarted)
+                {
+                    AttemptRows.Bind(insert, attempt);
+                    insert.Execute();
+                }
+            }
+
+            if (batch.AttemptsEnded.Count > 0)
+            {
+                using var update = AttemptRows.Update(connection);
+                using var insert = AttemptRows.Insert(connection);
+                foreach (var attempt in batch.AttemptsEnded)
+                {
+                    AttemptRows.Bind(update, attempt);
+                    if (update.Execute() == 0)
+                    {
+                        AttemptRows.Bind(insert, attempt);
+                        insert.Execute();
+                    }
+                }
+            }
+
+            if (batch.Events.Count > 0)
+            {
+                using var insert = EventRows.Insert(connection);
+                foreach (var e in batch.Events)
+                {
+                    EventRows.Bind(insert, e);
+                    insert.Execute();
+                }
+            }
+            return true;
+        }, cancellationToken);
+    }
+}

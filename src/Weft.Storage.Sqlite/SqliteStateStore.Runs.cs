@@ -1,0 +1,149 @@
+using Microsoft.Data.Sqlite;
+using Weft.Core.Runs;
+using Weft.Engine.Storage;
+using Weft.Storage.Sqlite.Statements;
+
+namespace Weft.Storage.Sqlite;
+
+public sealed partial class SqliteStateStore
+{
+    private const int SqliteConstraint = 19;
+
+    /// <inheritdoc />
+    public Task CreateRunAsync(RunRecord run, IReadOnlyList<TaskInstanceRecord> tasks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(tasks);
+
+        return WriteAsync((connection, transaction) =>
+        {
+            using (var insertRun = RunRows.Insert(connection))
+            {
+                RunRows.Bind(insertRun, run);
+                try
+                {
+                    insertRun.Execute();
+                }
+                catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+                {
+                    throw Duplicate(run, ex);
+                }
+            }
+
+            using var insertTask = TaskInstanceRows.Insert(connection);
+            for (var i = 0; i < tasks.Count; i++)
+            {
+                if ((i & 1023) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+                TaskInstanceRows.Bind(insertTask, tasks[i]);
+                insertTask.Execute();
+            }
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<RunSnapshot?> GetRunAsync(string? dagId, string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+
+        return ReadAsync<RunSnapshot?>((connection, transaction) =>
+        {
+            RunRecord? run;
+            using (var select = Command(connection, transaction, dagId is null
+                ? $"SELECT {RunRows.Columns} FROM dag_runs WHERE run_id = $run_id ORDER BY created_at DESC, rowid DESC LIMIT 1"
+                : $"SELECT {RunRows.Columns} FROM dag_runs WHERE dag_id = $dag_id AND run_id = $run_id"))
+            {
+                select.Parameters.AddWithValue("$run_id", runId);
+                if (dagId is not null)
+                {
+                    select.Parameters.AddWithValue("$dag_id", dagId);
+                }
+                using var reader = select.ExecuteReader();
+                run = reader.Read() ? RunRows.Read(reader) : null;
+            }
+            if (run is null)
+            {
+                return null;
+            }
+
+            var tasks = new List<TaskInstanceRecord>();
+            using (var select = Command(connection, transaction,
+                $"SELECT {TaskInstanceRows.Columns} FROM task_instances WHERE dag_id = $dag_id AND run_id = $run_id ORDER BY seq"))
+            {
+                select.Parameters.AddWithValue("$dag_id", run.DagId);
+                select.Parameters.AddWithValue("$run_id", run.RunId);
+                using var reader = select.ExecuteReader();
+                while (reader.Read())
+                {
+                    tasks.Add(TaskInstanceRows.Read(reader));
+                }
+            }
+            return new RunSnapshot(run, tasks);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<PagedResult<RunRecord>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+
+        // The filter is assembled from the parts in use (rather than "$x IS NULL OR ...") so SQLite can use the
+        // (dag_id, created_at) and (created_at) indexes.
+        var conditions = new List<string>(2);
+        if (query.DagId is not null)
+        {
+            conditions.Add("dag_id = $dag_id");
+        }
+        if (query.State is not null)
+        {
+            conditions.Add("state = $state");
+        }
+        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+
+        return ReadAsync((connection, transaction) =>
+        {
+            int total;
+            using (var count = Command(connection, transaction, $"SELECT COUNT(*) FROM dag_runs{where}"))
+            {
+                AddFilter(count, query);
+                total = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            var runs = new List<RunRecord>();
+            using (var select = Command(connection, transaction,
+                $"SELECT {RunRows.Columns} FROM dag_runs{where} ORDER BY created_at DESC, rowid DESC LIMIT $limit OFFSET $offset"))
+            {
+                AddFilter(select, query);
+                select.Parameters.AddWithValue("$limit", Math.Max(0, query.Limit));
+                select.Parameters.AddWithValue("$offset", Math.Max(0, query.Offset));
+                using var reader = select.ExecuteReader();
+                while (reader.Read())
+                {
+                    runs.Add(RunRows.Read(reader));
+                }
+            }
+            return new PagedResult<RunRecord>(runs, total);
+        }, cancellationToken);
+
+        static void AddFilter(SqliteCommand command, RunQuery query)
+        {
+            if (query.DagId is not null)
+            {
+                command.Parameters.AddWithValue("$dag_id", query.DagId);
+            }
+            if (query.State is { } state)
+            {
+                command.Parameters.AddWithValue("$state", state.ToName());
+            }
+        }
+    }
+
+    private static DuplicateRunException Duplicate(RunRecord run, SqliteException ex) =>
+        ex.Message.Contains("logical_date", StringComparison.Ordinal)
+            ? new DuplicateRunException(
+                $"DAG '{run.DagId}' already has a run for logical date {run.LogicalDate?.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}.")
+            : new DuplicateRunException($"DAG '{run.DagId}' already has a run with id '{run.RunId}'.");
+}

@@ -1,0 +1,69 @@
+using Microsoft.Data.Sqlite;
+using Weft.Core.Runs;
+using Weft.Engine.Storage;
+using static Weft.Storage.Sqlite.SqliteValues;
+
+namespace Weft.Storage.Sqlite.Statements;
+
+/// <summary>The task_attempts table: writes and reads of <see cref="AttemptRecord"/>.</summary>
+internal static class AttemptRows
+{
+    /// <summary>The columns read by <see cref="Read"/>, in order.</summary>
+    public const string Columns =
+        "attempt_id, dag_id, run_id, task_id, try_number, state, owner, start_date, end_date, lease_expires_at, " +
+        "exit_code, reason, log_path";
+
+    private static readonly string[] ParameterNames =
+    [
+        "$attempt_id", "$dag_id", "$run_id", "$task_id", "$try_number", "$state", "$owner", "$start_date", "$end_date",
+        "$lease_expires_at", "$exit_code", "$reason", "$log_path",
+    ];
+
+    /// <summary>INSERT of a whole row.</summary>
+    public static PreparedStatement Insert(SqliteConnection connection) =>
+        new(connection,
+            $"INSERT INTO task_attempts ({Columns}) VALUES ({string.Join(", ", ParameterNames)})",
+            ParameterNames);
+
+    /// <summary>UPDATE of every column but the identity (attempt id and task), by attempt id.</summary>
+    public static PreparedStatement Update(SqliteConnection connection) =>
+        new(connection,
+            "UPDATE task_attempts SET try_number = $try_number, state = $state, owner = $owner, start_date = $start_date, " +
+            "end_date = $end_date, lease_expires_at = $lease_expires_at, exit_code = $exit_code, reason = $reason, " +
+            "log_path = $log_path WHERE attempt_id = $attempt_id",
+            ParameterNames);
+
+    /// <summary>Binds a record to a statement made by <see cref="Insert"/> or <see cref="Update"/>.</summary>
+    public static void Bind(PreparedStatement statement, AttemptRecord attempt)
+    {
+        statement.Bind(0, attempt.AttemptId);
+        statement.Bind(1, attempt.DagId);
+        statement.Bind(2, attempt.RunId);
+        statement.Bind(3, attempt.TaskId);
+        statement.Bind(4, attempt.TryNumber);
+        statement.Bind(5, attempt.State.ToName());
+        statement.Bind(6, attempt.Owner);
+        statement.Bind(7, attempt.StartDate);
+        statement.Bind(8, attempt.EndDate);
+        statement.Bind(9, attempt.LeaseExpiresAt);
+        statement.Bind(10, attempt.ExitCode);
+        statement.Bind(11, attempt.Reason);
+        statement.Bind(12, attempt.LogPath);
+    }
+
+    /// <summary>Reads a row selected with <see cref="Columns"/> starting at column 0.</summary>
+    public static AttemptRecord Read(SqliteDataReader reader) => new(
+        AttemptId: reader.GetString(0),
+        DagId: reader.GetString(1),
+        RunId: reader.GetString(2),
+        TaskId: reader.GetString(3),
+        TryNumber: reader.GetInt32(4),
+        State: ToTaskState(reader.GetString(5)),
+        Owner: reader.IsDBNull(6) ? null : reader.GetString(6),
+        StartDate: ToTime(reader.GetInt64(7)),
+        EndDate: reader.IsDBNull(8) ? null : ToTime(reader.GetInt64(8)),
+        LeaseExpiresAt: reader.IsDBNull(9) ? null : ToTime(reader.GetInt64(9)),
+        ExitCode: reader.IsDBNull(10) ? null : reader.GetInt32(10),
+        Reason: reader.IsDBNull(11) ? null : reader.GetString(11),
+        LogPath: reader.IsDBNull(12) ? null : reader.GetString(12));
+}

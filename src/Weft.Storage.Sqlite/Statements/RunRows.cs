@@ -1,0 +1,68 @@
+using Microsoft.Data.Sqlite;
+using Weft.Core.Runs;
+using Weft.Engine.Storage;
+using static Weft.Storage.Sqlite.SqliteValues;
+
+namespace Weft.Storage.Sqlite.Statements;
+
+/// <summary>The dag_runs table: whole-row writes and reads of <see cref="RunRecord"/>.</summary>
+internal static class RunRows
+{
+    /// <summary>The columns read by <see cref="Read"/>, in order.</summary>
+    public const string Columns =
+        "dag_id, run_id, state, run_type, logical_date, data_interval_start, data_interval_end, start_date, end_date, " +
+        "conf_json, dag_file, created_at";
+
+    private static readonly string[] ParameterNames =
+    [
+        "$dag_id", "$run_id", "$state", "$run_type", "$logical_date", "$data_interval_start", "$data_interval_end",
+        "$start_date", "$end_date", "$conf_json", "$dag_file", "$created_at",
+    ];
+
+    /// <summary>INSERT of a whole row.</summary>
+    public static PreparedStatement Insert(SqliteConnection connection) =>
+        new(connection,
+            $"INSERT INTO dag_runs ({Columns}) VALUES ({string.Join(", ", ParameterNames)})",
+            ParameterNames);
+
+    /// <summary>UPDATE of every non-key column, by (dag_id, run_id).</summary>
+    public static PreparedStatement Update(SqliteConnection connection) =>
+        new(connection,
+            "UPDATE dag_runs SET state = $state, run_type = $run_type, logical_date = $logical_date, " +
+            "data_interval_start = $data_interval_start, data_interval_end = $data_interval_end, start_date = $start_date, " +
+            "end_date = $end_date, conf_json = $conf_json, dag_file = $dag_file, created_at = $created_at " +
+            "WHERE dag_id = $dag_id AND run_id = $run_id",
+            ParameterNames);
+
+    /// <summary>Binds a record to a statement made by <see cref="Insert"/> or <see cref="Update"/>.</summary>
+    public static void Bind(PreparedStatement statement, RunRecord run)
+    {
+        statement.Bind(0, run.DagId);
+        statement.Bind(1, run.RunId);
+        statement.Bind(2, run.State.ToName());
+        statement.Bind(3, run.RunType);
+        statement.Bind(4, run.LogicalDate);
+        statement.Bind(5, run.DataIntervalStart);
+        statement.Bind(6, run.DataIntervalEnd);
+        statement.Bind(7, run.StartDate);
+        statement.Bind(8, run.EndDate);
+        statement.Bind(9, run.ConfJson);
+        statement.Bind(10, run.DagFile);
+        statement.Bind(11, run.CreatedAt);
+    }
+
+    /// <summary>Reads a row selected with <see cref="Columns"/> starting at column 0.</summary>
+    public static RunRecord Read(SqliteDataReader reader) => new(
+        DagId: reader.GetString(0),
+        RunId: reader.GetString(1),
+        State: ToRunState(reader.GetString(2)),
+        RunType: reader.GetString(3),
+        LogicalDate: reader.IsDBNull(4) ? null : ToTime(reader.GetInt64(4)),
+        DataIntervalStart: reader.IsDBNull(5) ? null : ToTime(reader.GetInt64(5)),
+        DataIntervalEnd: reader.IsDBNull(6) ? null : ToTime(reader.GetInt64(6)),
+        StartDate: reader.IsDBNull(7) ? null : ToTime(reader.GetInt64(7)),
+        EndDate: reader.IsDBNull(8) ? null : ToTime(reader.GetInt64(8)),
+        ConfJson: reader.GetString(9),
+        DagFile: reader.IsDBNull(10) ? null : reader.GetString(10),
+        CreatedAt: ToTime(reader.GetInt64(11)));
+}

@@ -1,0 +1,92 @@
+using Microsoft.Data.Sqlite;
+using Weft.Core.Runs;
+using Weft.Engine.Storage;
+using static Weft.Storage.Sqlite.SqliteValues;
+
+namespace Weft.Storage.Sqlite.Statements;
+
+/// <summary>The task_instances table: whole-row writes and reads of <see cref="TaskInstanceRecord"/>.</summary>
+internal static class TaskInstanceRows
+{
+    /// <summary>The columns read by <see cref="Read"/>, in order.</summary>
+    public const string Columns =
+        "dag_id, run_id, task_id, state, try_number, max_tries, exit_code, start_date, end_date, next_retry_at, " +
+        "attempt_id, reason, queue, pool, pool_slots, priority, outputs_json";
+
+    private static readonly string[] ParameterNames =
+    [
+        "$dag_id", "$run_id", "$task_id", "$state", "$try_number", "$max_tries", "$exit_code", "$start_date", "$end_date",
+        "$next_retry_at", "$attempt_id", "$reason", "$queue", "$pool", "$pool_slots", "$priority", "$outputs_json",
+    ];
+
+    private const string SetList =
+        "state = $state, try_number = $try_number, max_tries = $max_tries, exit_code = $exit_code, start_date = $start_date, " +
+        "end_date = $end_date, next_retry_at = $next_retry_at, attempt_id = $attempt_id, reason = $reason, queue = $queue, " +
+        "pool = $pool, pool_slots = $pool_slots, priority = $priority, outputs_json = $outputs_json";
+
+    private const string KeyFilter = "dag_id = $dag_id AND run_id = $run_id AND task_id = $task_id";
+
+    /// <summary>INSERT of a whole row.</summary>
+    public static PreparedStatement Insert(SqliteConnection connection) =>
+        new(connection,
+            $"INSERT INTO task_instances ({Columns}) VALUES ({string.Join(", ", ParameterNames)})",
+            ParameterNames);
+
+    /// <summary>UPDATE of every non-key column, by the natural key.</summary>
+    public static PreparedStatement Update(SqliteConnection connection) =>
+        new(connection, $"UPDATE task_instances SET {SetList} WHERE {KeyFilter}", ParameterNames);
+
+    /// <summary>The position of <c>$fence_attempt_id</c> in a <see cref="FencedUpdate"/> statement.</summary>
+    public static int FenceParameter => ParameterNames.Length;
+
+    /// <summary>
+    /// The fenced UPDATE of a completion: it only changes the row while it is running the given attempt
+    /// (bound at <see cref="FenceParameter"/>).
+    /// </summary>
+    public static PreparedStatement FencedUpdate(SqliteConnection connection) =>
+        new(connection,
+            $"UPDATE task_instances SET {SetList} WHERE {KeyFilter} AND attempt_id = $fence_attempt_id AND state = 'running'",
+            [.. ParameterNames, "$fence_attempt_id"]);
+
+    /// <summary>Binds a record to a statement made by <see cref="Insert"/>, <see cref="Update"/> or <see cref="FencedUpdate"/>.</summary>
+    public static void Bind(PreparedStatement statement, TaskInstanceRecord row)
+    {
+        statement.Bind(0, row.DagId);
+        statement.Bind(1, row.RunId);
+        statement.Bind(2, row.TaskId);
+        statement.Bind(3, row.State.ToName());
+        statement.Bind(4, row.TryNumber);
+        statement.Bind(5, row.MaxTries);
+        statement.Bind(6, row.ExitCode);
+        statement.Bind(7, row.StartDate);
+        statement.Bind(8, row.EndDate);
+        statement.Bind(9, row.NextRetryAt);
+        statement.Bind(10, row.AttemptId);
+        statement.Bind(11, row.Reason);
+        statement.Bind(12, row.Queue);
+        statement.Bind(13, row.Pool);
+        statement.Bind(14, row.PoolSlots);
+        statement.Bind(15, row.Priority);
+        statement.Bind(16, OutputsToJson(row.Outputs));
+    }
+
+    /// <summary>Reads a row selected with <see cref="Columns"/> starting at column 0.</summary>
+    public static TaskInstanceRecord Read(SqliteDataReader reader) => new(
+        DagId: reader.GetString(0),
+        RunId: reader.GetString(1),
+        TaskId: reader.GetString(2),
+        State: ToTaskState(reader.GetString(3)),
+        TryNumber: reader.GetInt32(4),
+        MaxTries: reader.GetInt32(5),
+        ExitCode: reader.IsDBNull(6) ? null : reader.GetInt32(6),
+        StartDate: reader.IsDBNull(7) ? null : ToTime(reader.GetInt64(7)),
+        EndDate: reader.IsDBNull(8) ? null : ToTime(reader.GetInt64(8)),
+        NextRetryAt: reader.IsDBNull(9) ? null : ToTime(reader.GetInt64(9)),
+        AttemptId: reader.IsDBNull(10) ? null : reader.GetString(10),
+        Reason: reader.IsDBNull(11) ? null : reader.GetString(11),
+        Queue: reader.GetString(12),
+        Pool: reader.GetString(13),
+        PoolSlots: reader.GetInt32(14),
+        Priority: reader.GetInt32(15),
+        Outputs: OutputsFromJson(reader.GetString(16)));
+}
