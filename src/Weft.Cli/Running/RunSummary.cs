@@ -1,0 +1,52 @@
+using Spectre.Console;
+using Weft.Core.Runs;
+using Weft.Engine.Storage;
+
+namespace Weft.Cli.Running;
+
+/// <summary>The table printed when a run ends: every task with its state, tries, duration and reason.</summary>
+internal static class RunSummary
+{
+    public static void Write(CliContext context, RunSnapshot snapshot)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Out) });
+        var run = snapshot.Run;
+        if (snapshot.Tasks.Count <= 200)
+        {
+            var table = new Table().Border(TableBorder.Rounded)
+                .AddColumn("task").AddColumn("state").AddColumn(new TableColumn("tries").RightAligned())
+                .AddColumn(new TableColumn("duration").RightAligned()).AddColumn("note");
+            foreach (var t in snapshot.Tasks)
+            {
+                table.AddRow(
+                    Markup.Escape(t.TaskId),
+                    $"[{Color(t.State)}]{t.State.ToName()}[/]",
+                    $"{t.TryNumber}/{t.MaxTries}",
+                    t.StartDate is { } s && t.EndDate is { } e ? Format(e - s) : "",
+                    Markup.Escape(t.Reason ?? ""));
+            }
+
+            console.Write(table);
+        }
+
+        var counts = snapshot.Tasks.GroupBy(t => t.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToName()}");
+        var elapsed = run.StartDate is { } rs && run.EndDate is { } re ? Format(re - rs) : "";
+        console.MarkupLine($"run [bold]{Markup.Escape(run.RunId)}[/] of [bold]{Markup.Escape(run.DagId)}[/]: [{(run.State == RunState.Success ? "green" : run.State == RunState.Failed ? "red" : "yellow")}]{run.State.ToName()}[/] in {elapsed} ({string.Join(", ", counts)})");
+    }
+
+    internal static string Color(TaskState state) => state switch
+    {
+        TaskState.Success => "green",
+        TaskState.Failed or TaskState.UpstreamFailed => "red",
+        TaskState.Skipped => "grey",
+        TaskState.UpForRetry => "yellow",
+        TaskState.Running => "blue",
+        _ => "default",
+    };
+
+    internal static string Format(TimeSpan d) =>
+        d.TotalSeconds < 1 ? $"{d.TotalMilliseconds:0}ms"
+        : d.TotalMinutes < 1 ? $"{d.TotalSeconds:0.0}s"
+        : d.TotalHours < 1 ? $"{(int)d.TotalMinutes}m{d.Seconds:00}s"
+        : $"{(int)d.TotalHours}h{d.Minutes:00}m";
+}
