@@ -97,11 +97,13 @@ internal sealed class ProcessAttempt
     {
         try
         {
-            var text = await File.ReadAllTextAsync(OutputFile, cancellationToken);
-            if (text.Length == 0)
+            // Most tasks set no outputs: a stat is cheaper than an asynchronous read of an empty file.
+            if (new FileInfo(OutputFile) is { Exists: false } or { Length: 0 })
             {
                 return null;
             }
+
+            var text = await File.ReadAllTextAsync(OutputFile, cancellationToken);
 
             var (outputs, problems) = OutputFileParser.Parse(text);
             foreach (var problem in problems)
