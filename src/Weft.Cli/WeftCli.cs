@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using System.Data.Common;
 using Weft.Cli.Commands;
 
 namespace Weft.Cli;
@@ -31,6 +30,10 @@ internal static class WeftCli
         new RunCommand(),
     ];
 
+    // Response files are off: `--params @FILE` means a JSON file, which System.CommandLine would
+    // otherwise expand as a list of extra arguments.
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
+
     public static RootCommand BuildRootCommand()
     {
         var root = new RootCommand(Description);
@@ -58,7 +61,7 @@ internal static class WeftCli
         ParseResult? parseResult = null;
         try
         {
-            parseResult = BuildRootCommand().Parse(args);
+            parseResult = BuildRootCommand().Parse(args, Parsing);
             if (parseResult.Action is ParseErrorAction)
             {
                 ParseErrors.Report(parseResult, error);
@@ -75,44 +78,14 @@ internal static class WeftCli
             {
                 Output = output,
                 Error = error,
-                // Exceptions come to the catch blocks below, which print one line, not a stack dump.
+                // Exceptions come to the catch below, which prints one line, not a stack dump.
                 EnableDefaultExceptionHandler = false,
             };
             return await parseResult.InvokeAsync(configuration).ConfigureAwait(false);
         }
-        catch (CliException e)
-        {
-            if (e.Message.Length > 0)
-            {
-                CliContext.WriteError(error, e.Message, e.Hint);
-            }
-
-            return e.ExitCode;
-        }
-        catch (OperationCanceledException)
-        {
-            CliContext.WriteError(error, "cancelled", null);
-            return 130;
-        }
         catch (Exception e)
         {
-            var verbose = parseResult?.GetValue(GlobalOptions.Verbose) ?? false;
-            var message = e is IOException or UnauthorizedAccessException or DbException
-                ? FirstLine(e.Message)
-                : $"internal error: {e.GetType().Name}: {FirstLine(e.Message)}";
-            CliContext.WriteError(error, message, verbose ? null : "run again with --verbose to see the stack trace");
-            if (verbose)
-            {
-                error.WriteLine(e.ToString());
-            }
-
-            return ExitCodes.Infrastructure;
+            return CliErrors.Report(e, error, parseResult?.GetValue(GlobalOptions.Verbose) ?? false);
         }
-    }
-
-    private static string FirstLine(string text)
-    {
-        var end = text.IndexOfAny(['\r', '\n']);
-        return end < 0 ? text : text[..end];
     }
 }

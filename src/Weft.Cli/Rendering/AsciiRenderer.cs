@@ -21,7 +21,7 @@ internal static class AsciiRenderer
             foreach (var v in graph.Layers[k])
             {
                 var upstream = graph.Upstream(v);
-                text.Append("  ").Append(upstream.IsEmpty ? "*  " : "-> ");
+                text.Append("  ");
                 if (upstream.IsEmpty)
                 {
                     text.Append(graph.Id(v));
