@@ -84,7 +84,7 @@ internal sealed class ExpressionChecker(DagDefinition dag, TaskGraph graph, IRea
                 return r.Path.Length == 1 ? null : $"{expr} names no secret; write secrets.NAME";
             default:
                 var rootHint = NameSuggester.Hint(r.Root, Roots);
-                return $"unknown expression root '{r.Root}' in {expr}{(rootHint.Length > 0 ? rootHint : string.Empty)}; expressions start with params, tasks, run, dag, task or secrets";
+                return $"unknown expression root '{r.Root}' in {expr}{(rootHint.Length > 0 ? rootHint + " E" : "; e")}xpressions start with params, tasks, run, dag, task or secrets";
         }
     }
 
@@ -92,9 +92,9 @@ internal sealed class ExpressionChecker(DagDefinition dag, TaskGraph graph, IRea
     {
         if (r.Path.Length == 1 && names.Contains(r.Path[0])) return null;
         var written = string.Join('.', r.Path);
-        var hint = NameSuggester.Hint(written, names);
+        var hint = NameSuggester.Nearest(written, names) is { } near ? $"; did you mean '{r.Root}.{near}'?" : string.Empty;
         var all = string.Join(", ", names.Select(n => $"{r.Root}.{n}"));
-        return $"unknown name '{r.Root}.{written}' in {expr}{(hint.Length > 0 ? hint.Replace("'", $"'{r.Root}.", StringComparison.Ordinal).Replace($"?'{r.Root}.", "?'", StringComparison.Ordinal) : string.Empty)}; expected {all}";
+        return $"unknown name '{r.Root}.{written}' in {expr}{hint} (known: {all})";
     }
 
     /// <summary>The position of a character inside a value, when its text maps one to one onto the file.</summary>

@@ -46,7 +46,7 @@ internal static class DagMapper
             else
             {
                 var close = DateValues.SuggestZone(zoneName);
-                r.Error(tz.Position, $"unknown time zone '{zoneName}'{(close is null ? string.Empty : $"; did you mean '{close}'?")} time zones are IANA names such as 'Europe/Amsterdam' or 'UTC'");
+                r.Error(tz.Position, $"unknown time zone '{zoneName}'{(close is null ? ";" : $"; did you mean '{close}'?")} time zones are IANA names such as 'Europe/Amsterdam' or 'UTC'");
             }
         }
 
