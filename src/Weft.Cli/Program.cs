@@ -1,1 +1,1 @@
-return 0;
+return await Weft.Cli.WeftCli.RunAsync(args, Console.Out, Console.Error);

@@ -72,8 +72,7 @@ internal sealed class ExpressionChecker(DagDefinition dag, TaskGraph graph, IRea
                     return $"task '{t.Id}' refers to itself in {expr}; a task can only read the outputs of tasks upstream of it";
                 }
 
-                ancestors ??= graph.Ancestors(self);
-                return ancestors.Contains(j) ? null : $"task '{id}' is not upstream of '{t.Id}' in {expr}; add '{id}' to 'depends_on' (directly or through another task)";
+                return graph.IsAncestor(j, self, ref ancestors) ? null : $"task '{id}' is not upstream of '{t.Id}' in {expr}; add '{id}' to 'depends_on' (directly or through another task)";
             case "run":
                 return Named(r, RunNames, expr);
             case "task":

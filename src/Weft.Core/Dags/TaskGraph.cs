@@ -86,6 +86,29 @@ internal sealed class TaskGraph
         return new TaskGraph(index, upstream, slots);
     }
 
+    // Above this many tasks the all-pairs bitsets would cost too much memory; a search per task is used instead.
+    private const int MaxBitsetTasks = 20_000;
+    private ulong[][]? _ancestorBits;
+    private bool _bitsTried;
+
+    /// <summary>True when <paramref name="task"/> depends on <paramref name="ancestor"/>, directly or not.</summary>
+    public bool IsAncestor(int ancestor, int task, ref HashSet<int>? searched)
+    {
+        if (!_bitsTried)
+        {
+            _bitsTried = true;
+            _ancestorBits = Upstream.Length <= MaxBitsetTasks ? AncestorBits() : null;
+        }
+
+        if (_ancestorBits is not null)
+        {
+            return (_ancestorBits[task][ancestor >> 6] & (1UL << (ancestor & 63))) != 0;
+        }
+
+        searched ??= Ancestors(task);
+        return searched.Contains(ancestor);
+    }
+
     /// <summary>Every task <paramref name="task"/> depends on, directly or not.</summary>
     public HashSet<int> Ancestors(int task)
     {
@@ -101,5 +124,45 @@ internal sealed class TaskGraph
         }
 
         return result;
+    }
+
+    // Ancestor sets as bitsets, filled in topological order: O(edges × tasks / 64). Null when there is a cycle.
+    private ulong[][]? AncestorBits()
+    {
+        var n = Upstream.Length;
+        var words = (n + 63) / 64;
+        var pending = new int[n];
+        var downstream = new List<int>[n];
+        for (var i = 0; i < n; i++)
+        {
+            pending[i] = Upstream[i].Length;
+            foreach (var u in Upstream[i]) (downstream[u] ??= []).Add(i);
+        }
+
+        var ready = new Queue<int>(Enumerable.Range(0, n).Where(i => pending[i] == 0));
+        var bits = new ulong[n][];
+        var done = 0;
+        while (ready.Count > 0)
+        {
+            var i = ready.Dequeue();
+            done++;
+            var b = bits[i] = new ulong[words];
+            foreach (var u in Upstream[i])
+            {
+                var ub = bits[u];
+                for (var w = 0; w < words; w++) b[w] |= ub[w];
+                b[u >> 6] |= 1UL << (u & 63);
+            }
+
+            if (downstream[i] is { } next)
+            {
+                foreach (var d in next)
+                {
+                    if (--pending[d] == 0) ready.Enqueue(d);
+                }
+            }
+        }
+
+        return done == n ? bits : null;
     }
 }

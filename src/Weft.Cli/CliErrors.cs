@@ -1,0 +1,48 @@
+using System.Data.Common;
+
+namespace Weft.Cli;
+
+/// <summary>Turns an exception that ended a command into the contract's error output and an exit code.</summary>
+internal static class CliErrors
+{
+    /// <summary>
+    /// Writes the error and returns the exit code: a <see cref="CliException"/> carries its own;
+    /// anything else is an infrastructure failure (3), shown as one line, with the stack only when verbose.
+    /// </summary>
+    public static int Report(Exception exception, TextWriter error, bool verbose)
+    {
+        switch (exception)
+        {
+            case CliException cli:
+                if (cli.Message.Length > 0)
+                {
+                    CliContext.WriteError(error, cli.Message, cli.Hint);
+                }
+
+                return cli.ExitCode;
+
+            case OperationCanceledException:
+                CliContext.WriteError(error, "cancelled", null);
+                return 130;
+
+            default:
+                // I/O and database failures explain themselves; anything else is a bug, so name its type.
+                var message = exception is IOException or UnauthorizedAccessException or DbException
+                    ? FirstLine(exception.Message)
+                    : $"internal error: {exception.GetType().Name}: {FirstLine(exception.Message)}";
+                CliContext.WriteError(error, message, verbose ? null : "run again with --verbose to see the stack trace");
+                if (verbose)
+                {
+                    error.WriteLine(exception.ToString());
+                }
+
+                return ExitCodes.Infrastructure;
+        }
+    }
+
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOfAny(['\r', '\n']);
+        return end < 0 ? text : text[..end];
+    }
+}

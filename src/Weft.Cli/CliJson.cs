@@ -1,0 +1,20 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Weft.Cli;
+
+/// <summary>The one JSON shape of CLI output: snake_case, indented, nulls kept so fields are always present.</summary>
+internal static class CliJson
+{
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        WriteIndented = true,
+        // Output goes to terminals and pipes, not HTML: keep '>' and quotes in commands readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+}
