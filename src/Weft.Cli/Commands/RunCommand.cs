@@ -107,11 +107,8 @@ internal sealed class RunCommand : WeftCommand
 
     /// <summary>
     /// Runs (or resumes) the DAG to completion and returns 0 when the run succeeded, 1 when it failed,
-    /// 3 when the database or the machine failed. Not part of this build yet.
+    /// 3 when the database or the machine failed.
     /// </summary>
-    internal static Task<int> ExecuteRunAsync(CliContext context, RunRequest request, CancellationToken cancellationToken)
-    {
-        context.WriteError("running DAGs is not available in this build");
-        return Task.FromResult(ExitCodes.Infrastructure);
-    }
+    internal static Task<int> ExecuteRunAsync(CliContext context, RunRequest request, CancellationToken cancellationToken) =>
+        Running.LocalRun.ExecuteAsync(context, request, cancellationToken);
 }
