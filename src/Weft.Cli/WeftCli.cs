@@ -28,6 +28,9 @@ internal static class WeftCli
         new PlanCommand(),
         new GraphCommand(),
         new RunCommand(),
+        new ServerCommand(),
+        new TokensCommand(),
+        new SecretsCommand(),
     ];
 
     // Response files are off: `--params @FILE` means a JSON file, which System.CommandLine would

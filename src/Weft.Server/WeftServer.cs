@@ -62,6 +62,8 @@ internal static class WeftServer
         AddServices(builder.Services, environment, vault, settings);
 
         var app = builder.Build();
+        // Created now so its listener hears every measurement from the start, not from the first scrape.
+        app.Services.GetRequiredService<PrometheusExporter>();
         UsePipeline(app, settings);
         MapEndpoints(app);
         return app;
@@ -117,7 +119,10 @@ internal static class WeftServer
             o.SerializerOptions.DictionaryKeyPolicy = null;
             o.SerializerOptions.Converters.Add(new UtcTimeConverter());
         });
-        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+        // The core services only: the full AddAuthentication also sets up data protection keys, which bearer tokens do not use.
+        services.AddAuthenticationCore(o => o.DefaultScheme = TokenAuthenticationHandler.SchemeName);
+        services.AddWebEncoders();
+        new AuthenticationBuilder(services)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(o =>
         {
