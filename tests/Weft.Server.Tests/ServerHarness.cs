@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Weft.Server.Auth;
@@ -48,6 +51,8 @@ public sealed class ServerHarness : IAsyncDisposable
     };
 
     private readonly string _root;
+
+    private bool _testServer = true;
 
     private ServerHarness(string root, SqliteStateStore store, WebApplication app, StringWriter console)
     {
@@ -97,7 +102,7 @@ public sealed class ServerHarness : IAsyncDisposable
             }
         }, CancellationToken.None);
         await app.StartAsync();
-        var harness = new ServerHarness(root, store, app, console);
+        var harness = new ServerHarness(root, store, app, console) { _testServer = testServer };
         foreach (var role in Roles.All)
         {
             harness.Tokens[role] = (await ApiTokens.CreateAsync(store, "test-" + role, role, DateTimeOffset.UtcNow, CancellationToken.None))!;
@@ -107,12 +112,14 @@ public sealed class ServerHarness : IAsyncDisposable
     }
 
     /// <summary>A client with no token.</summary>
-    public HttpClient Anonymous() => App.GetTestClient();
+    public HttpClient Anonymous() => _testServer
+        ? App.GetTestClient()
+        : new HttpClient { BaseAddress = new Uri(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
 
     /// <summary>A client with the token of a role.</summary>
     public HttpClient As(string role)
     {
-        var client = App.GetTestClient();
+        var client = Anonymous();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens[role]);
         return client;
     }
