@@ -16,7 +16,7 @@ internal sealed partial class RunExecutor
             var attempt = done.Attempt;
             _running.Remove(attempt.AttemptId);
             var task = _run.Tasks[attempt.TaskId];
-            _poolUse[task.Pool] -= task.PoolSlots;
+            _x._slots.Release(_slotOwner, task.Pool, task.PoolSlots);
             var inst = _run.Instances[attempt.TaskId];
             var result = done.Result;
             var reason = attempt.StopReason
