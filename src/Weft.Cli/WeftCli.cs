@@ -28,6 +28,8 @@ internal static class WeftCli
         new PlanCommand(),
         new GraphCommand(),
         new RunCommand(),
+        new SchedulerCommand(),
+        new BackfillCommand(),
     ];
 
     // Response files are off: `--params @FILE` means a JSON file, which System.CommandLine would
