@@ -28,6 +28,11 @@ internal static class WeftCli
         new PlanCommand(),
         new GraphCommand(),
         new RunCommand(),
+        new RunsCommand(),
+        new LogsCommand(),
+        new TasksCommand(),
+        new DagsCommand(),
+        new PoolsCommand(),
     ];
 
     // Response files are off: `--params @FILE` means a JSON file, which System.CommandLine would
