@@ -15,7 +15,7 @@ internal sealed class LogsCommand : WeftCommand
 
     private readonly Argument<string> _taskId = new("TASK_ID") { Description = "The task whose log to print" };
 
-    private readonly Option<int?> _attempt = new("--attempt", "-a")
+    private readonly Option<int> _attempt = new("--attempt", "-a")
     {
         Description = "Which attempt (try number, from 1) [default: the task's current try]",
         HelpName = "N",
@@ -38,7 +38,8 @@ internal sealed class LogsCommand : WeftCommand
         Options.Add(_dag);
         _attempt.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is < 1)
+            // Read from the token: a value that is not a number is already a parse error, reported as such.
+            if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, out var attempt) && attempt < 1)
             {
                 result.AddError("--attempt must be at least 1");
             }
@@ -54,8 +55,8 @@ internal sealed class LogsCommand : WeftCommand
         var follow = parse.GetValue(_follow);
 
         // Following a task that waits for its next attempt means following that attempt once it starts.
-        var attempt = parse.GetValue(_attempt)
-            ?? (follow && IsWaiting(task, run.Run) ? task.TryNumber + 1 : task.TryNumber);
+        var attempt = parse.GetResult(_attempt) is not null ? parse.GetValue(_attempt)
+            : (follow && IsWaiting(task, run.Run) ? task.TryNumber + 1 : task.TryNumber);
         if (attempt == 0)
         {
             context.WriteVerbose($"task '{task.TaskId}' has not run yet ({task.State.ToName()})");

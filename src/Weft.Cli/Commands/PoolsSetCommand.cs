@@ -29,7 +29,8 @@ internal sealed class PoolsSetCommand : WeftCommand
         });
         _slots.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 0)
+            // Read from the token: a value that is not a number is already a parse error, reported as such.
+            if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, out var slots) && slots < 0)
             {
                 result.AddError("the number of slots must be 0 or more");
             }

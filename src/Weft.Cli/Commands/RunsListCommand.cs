@@ -43,7 +43,8 @@ internal sealed class RunsListCommand : WeftCommand
         });
         _limit.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1)
+            // Read from the token: a value that is not a number is already a parse error, reported as such.
+            if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, out var limit) && limit < 1)
             {
                 result.AddError("--limit must be at least 1");
             }
