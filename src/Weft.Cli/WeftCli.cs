@@ -28,6 +28,11 @@ internal static class WeftCli
         new PlanCommand(),
         new GraphCommand(),
         new RunCommand(),
+        new RunsCommand(),
+        new LogsCommand(),
+        new TasksCommand(),
+        new DagsCommand(),
+        new PoolsCommand(),
         new SchedulerCommand(),
         new BackfillCommand(),
     ];

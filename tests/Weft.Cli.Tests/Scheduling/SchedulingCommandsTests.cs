@@ -155,11 +155,9 @@ public sealed class SchedulingCommandsTests : IDisposable
         Assert.Contains("\"x\":1", run.ConfJson.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
-    // The two subcommands are attached to a 'dags' group here the way the CLI attaches them.
     private async Task<(int Code, string Stdout, string Stderr)> InvokeAsync(params string[] args)
     {
         var root = WeftCli.BuildRootCommand();
-        root.Subcommands.Add(new Command("dags") { new DagsTriggerCommand(), new DagsNextRunsCommand() });
         using var output = new StringWriter();
         using var error = new StringWriter();
         var parse = root.Parse([.. args, "--dags", Path.Combine(_dir.Path, "dags"), "--home", Home]);
