@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Weft.Cli.Commands;
 using Weft.Core.Dags;
@@ -15,6 +16,23 @@ internal static class LocalRun
 {
     public static async Task<int> ExecuteAsync(CliContext context, RunRequest request, CancellationToken cancellationToken)
     {
+        // Ctrl+C (SIGINT) and SIGTERM interrupt the run: running attempts are killed and recorded as interrupted,
+        // and the run stays resumable. Handled here, not left to the default handler, which would end the process
+        // at once and leave the attempts' processes running and the database not told.
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        return await ExecuteAsync(context, request, interrupt, cancellationToken).ConfigureAwait(false);
+
+        void OnSignal(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            interrupt.Cancel();
+        }
+    }
+
+    private static async Task<int> ExecuteAsync(CliContext context, RunRequest request, CancellationTokenSource interrupt, CancellationToken cancellationToken)
+    {
         await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
         var (dag, runId) = request.ResumeRunId is { } resume
             ? await PrepareResumeAsync(context, store, request, resume, cancellationToken).ConfigureAwait(false)
@@ -31,7 +49,7 @@ internal static class LocalRun
 
         using var progress = RunProgress.Create(context, dag, runId);
         var executor = new RunExecutor(store, options, TaskRunnerRegistry.CreateDefault(), progress);
-        var result = await executor.ExecuteAsync(dag, runId, cancellationToken).ConfigureAwait(false);
+        var result = await executor.ExecuteAsync(dag, runId, interrupt.Token).ConfigureAwait(false);
         progress.Stop();
 
         var interrupted = result.Run.State == RunState.Running;
