@@ -97,20 +97,22 @@ public sealed class ResumeTests : IDisposable
         Assert.Empty(Machine.Lines(At("c2.count")));
     }
 
-    [Fact]
-    public async Task CtrlC_LeavesTheRunResumable_AndResumeFinishesIt()
+    [Theory]
+    [InlineData("INT", 130)]  // Ctrl+C
+    [InlineData("TERM", 143)] // a service manager stopping weft
+    public async Task CtrlC_LeavesTheRunResumable_AndResumeFinishesIt(string signal, int exitCode)
     {
         WeftResult interrupted;
         using (var weft = new BackgroundWeft(_dir.Path, "run", "chain.yaml"))
         {
             await weft.WaitUntilAsync(() => Machine.Lines(At("b.count")).Length == 1, TimeSpan.FromSeconds(30), "task b starting");
             await Task.Delay(200);
-            weft.Signal("INT");
+            weft.Signal(signal);
             interrupted = await weft.WaitAsync(TimeSpan.FromSeconds(20));
         }
 
         var runId = File.ReadAllText(At("run_id.txt")).Trim();
-        Assert.NotEqual(0, interrupted.ExitCode);
+        Assert.True(interrupted.ExitCode == exitCode, interrupted.ToString());
         Assert.Contains("--resume " + runId, interrupted.Stderr, StringComparison.Ordinal);
         // The interrupted attempt's process is stopped, not left behind.
         Assert.False(Machine.ProcessAlive("sleep 2$"), "task b's sleep was left running");
