@@ -108,7 +108,6 @@ public sealed class RetryAndTimeoutTests : IDisposable
     }
 
     [Fact]
-    [Trait("Category", "Slow")]
     public async Task Timeout_KillsTheProcessTree_AndFailsTheTask()
     {
         // A shell that starts a child: the whole tree must go, not just the shell.
