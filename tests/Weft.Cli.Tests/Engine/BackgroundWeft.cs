@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Weft.Cli.Tests.Engine;
+namespace Weft.Cli.Tests.EngineRuns;
 
 /// <summary>
 /// A <c>weft</c> process left running while the test acts on it (signals, kill -9), with the same

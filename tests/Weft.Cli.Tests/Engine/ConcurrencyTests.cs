@@ -1,4 +1,4 @@
-namespace Weft.Cli.Tests.Engine;
+namespace Weft.Cli.Tests.EngineRuns;
 
 /// <summary>Parallelism and fail-fast; these measure time, so they run alone.</summary>
 [Collection(SerialEngineTests.Name)]

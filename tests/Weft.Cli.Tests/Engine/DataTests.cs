@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Weft.Cli.Tests.Engine;
+namespace Weft.Cli.Tests.EngineRuns;
 
 /// <summary>Outputs, parameters and the environment tasks see.</summary>
 public sealed class DataTests : IDisposable

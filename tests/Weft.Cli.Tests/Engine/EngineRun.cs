@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Weft.Cli.Tests.Engine;
+namespace Weft.Cli.Tests.EngineRuns;
 
 /// <summary>A finished <c>weft run --json</c>: the process result and the run JSON it printed.</summary>
 internal sealed class EngineRun

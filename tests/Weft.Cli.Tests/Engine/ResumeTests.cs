@@ -1,6 +1,6 @@
 using Weft.Storage.Sqlite;
 
-namespace Weft.Cli.Tests.Engine;
+namespace Weft.Cli.Tests.EngineRuns;
 
 /// <summary>A run killed or interrupted half-way, then resumed.</summary>
 [Collection(SerialEngineTests.Name)]

@@ -1,4 +1,4 @@
-namespace Weft.Cli.Tests.Engine;
+namespace Weft.Cli.Tests.EngineRuns;
 
 public sealed class RetryAndTimeoutTests : IDisposable
 {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Weft.Cli.Tests.Engine;
+namespace Weft.Cli.Tests.EngineRuns;
 
 /// <summary>
 /// Every trigger rule over every mix of upstream outcomes, in one DAG: shared upstream tasks that succeed,

@@ -5,7 +5,7 @@ using Weft.Engine.Runners;
 using Weft.Engine.Storage;
 using Weft.Storage.Sqlite;
 
-namespace Weft.Engine.Tests.Execution;
+namespace Weft.Engine.Tests.RunExecution;
 
 /// <summary>A temp folder with a real SQLite database and a Weft home, and a way to build and run DAGs in it.</summary>
 internal sealed class ExecutorFixture : IAsyncDisposable

@@ -4,7 +4,7 @@ using Weft.Core.Runs;
 using Weft.Engine.Storage;
 using Xunit.Abstractions;
 
-namespace Weft.Engine.Tests.Execution;
+namespace Weft.Engine.Tests.RunExecution;
 
 /// <summary>The local executor against a real SQLite database.</summary>
 public sealed class RunExecutorTests(ITestOutputHelper output)
