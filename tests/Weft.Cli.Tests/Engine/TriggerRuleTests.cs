@@ -56,10 +56,12 @@ public sealed class TriggerRuleTests : IDisposable
                 command: exit 1
               - id: bad2
                 command: exit 2
+              # Skips end well after the failures: a rule like all_success decides on the first upstream
+              # that settles it (as Airflow does), so the expected state of a bad+skip mix needs a fixed order.
               - id: skip1
-                command: exit 99
+                command: sleep 0.6; exit 99
               - id: skip2
-                command: exit 99
+                command: sleep 0.6; exit 99
               - id: uf
                 depends_on: [bad1]
                 command: echo never
