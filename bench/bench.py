@@ -387,11 +387,15 @@ def fmt_s(s):
 def fmt_range(st, f=fmt_s):
     if st["n"] == 1:
         return f"{f(st['median'])} (1 run)"
+    if st["min"] == st["max"]:
+        return f"{f(st['median'])} (every run)"
     return f"{f(st['median'])} ({f(st['min'])}–{f(st['max'])})"
 
 
 def fmt_ms(v):
-    return f"{v:.0f} ms" if v >= 10 else f"{v:.1f} ms" if v >= 1 or v == 0 else f"{v:.2f} ms"
+    if v == 0:
+        return "< 1 ms"  # run JSON times have millisecond resolution
+    return f"{v:.0f} ms" if v >= 10 else f"{v:.1f} ms" if v >= 1 else f"{v:.2f} ms"
 
 
 def fmt_mb(kb):
