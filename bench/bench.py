@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen  # noqa: E402
@@ -25,6 +26,7 @@ OUT = os.path.join(HERE, ".out")
 MARK_BEGIN = "<!-- results:begin -->"
 MARK_END = "<!-- results:end -->"
 NA = "not available in this build"
+SERVER_URL = "http://127.0.0.1:18473"
 
 # Published figures for the chain scenario, never measured here.
 PUBLISHED = [("Airflow 2", "about 0.7 s"), ("Prefect 2", "about 30 ms"), ("Windmill", "4–8 ms")]
@@ -196,7 +198,7 @@ class Bench:
                     warmup = 0  # runs of a minute and more: a warm-up changes nothing but the budget
                     if n >= 5000:
                         runs = 1
-                        row["note"] = "1 run only: one run takes several minutes"
+                        row["note"] = "1 run: one run takes several minutes"
                 log(f"shell N={n} '{command}' {tool} ({warmup}+{runs} runs)")
                 try:
                     res = measure(cmd, runs, warmup, prepare, cwd)
@@ -287,19 +289,35 @@ class Bench:
         rows.append(row)
         self.results["footprint"] = rows
 
-    def server_idle(self):
+    def start_server(self):
+        """Starts `weft server` on a fresh home and waits (up to 30 s) until health answers."""
         home = os.path.join(self.tmp, "server-home")
         fresh_dir(home)
-        p = subprocess.Popen([self.weft, "server", "--urls", "http://127.0.0.1:18473", "--home", home,
+        p = subprocess.Popen([self.weft, "server", "--urls", SERVER_URL, "--home", home,
                               "--db", os.path.join(home, "weft.db"), "--dags", home],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if p.poll() is not None:
+                raise Failed(f"weft server exited {p.returncode}")
+            try:
+                urllib.request.urlopen(SERVER_URL + "/api/v1/health", timeout=2).read()
+                return p
+            except OSError:
+                time.sleep(0.2)
+        p.terminate()
+        raise Failed("weft server did not answer /api/v1/health within 30 s")
+
+    def server_idle(self):
+        try:
+            p = self.start_server()
+        except Failed as e:
+            return {"error": str(e)}
         try:
             time.sleep(5)
             with open(f"/proc/{p.pid}/status") as f:
                 rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
             return {"rss_kb": stat([rss])}
-        except (OSError, StopIteration) as e:
-            return {"error": f"server did not stay up: {e}"}
         finally:
             p.terminate()
             p.wait(10)
@@ -346,11 +364,25 @@ class Bench:
     # -- API and distributed roles
     def api(self):
         rows = []
-        row = {"scenario": "api", "what": "REST API throughput (wrk)"}
-        if self.has_command("server"):
-            row["skipped"] = "weft server exists, but this harness has no API scenario yet"
-        else:
+        row = {"scenario": "api", "what": "GET /api/v1/health, wrk 2 threads, 16 connections, 10 s"}
+        if not self.has_command("server"):
             row["skipped"] = NA
+        elif not shutil.which("wrk"):
+            row["skipped"] = "wrk is not installed"
+        else:
+            log("api: wrk on /api/v1/health")
+            try:
+                p = self.start_server()
+                try:
+                    wrk = subprocess.run(["wrk", "-t2", "-c16", "-d10s", "--latency", SERVER_URL + "/api/v1/health"],
+                                         capture_output=True, text=True, check=True).stdout
+                finally:
+                    p.terminate()
+                    p.wait(10)
+                row["requests_per_s"] = float(re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1))
+                row["latency"] = {q: re.search(rf"^\s+{q}%\s+(\S+)", wrk, re.M).group(1) for q in ("50", "99")}
+            except (Failed, subprocess.CalledProcessError, AttributeError) as e:
+                row["error"] = str(e)
         rows.append(row)
         row = {"scenario": "distributed", "what": "scheduler + workers on PostgreSQL"}
         row["skipped"] = NA if not self.has_command("worker") else "needs a PostgreSQL server; none on this machine"
@@ -422,7 +454,7 @@ def table(doc):
         if status(row):
             out.append(f"{head} {status(row)} | | | |")
             continue
-        note = f" ({row['note']})" if "note" in row else ""
+        note = f" ({row['note']})" if "note" in row and row["wall_s"]["n"] > 1 else ""
         ratio = f"{row['ratio_to_make']:.2f}×" if "ratio_to_make" in row else "–"
         out.append(f"{head} {fmt_range(row['wall_s'])}{note} | {fmt_mb(row['rss_kb']['median'])} | "
                    f"{row['per_task_ms']:.2f} ms | {ratio} |")
@@ -461,7 +493,7 @@ def table(doc):
                    f"{fmt_range(row['run_s'])} | {row['run_s']['median'] * 10:.2f} ms | "
                    f"{fmt_range(row['process_s'])} |")
     out += ["", "Transition = downstream `start_date` − upstream `end_date` from the run JSON, whose times "
-            "have millisecond resolution: a median of 0 ms means under 1 ms; the mean is finer.", "",
+            "have millisecond resolution: \"< 1 ms\" is a median of 0 at that resolution; the mean is finer.", "",
             "Published figures, **not measured here**, for scale: per-edge transition " +
             ", ".join(f"{a} {b}" for a, b in PUBLISHED) + ".", ""]
 
@@ -479,7 +511,11 @@ def table(doc):
         out.append(f"{head} {wall} | {mem} |")
     out += ["", "### API and distributed mode", "", "| what | result |", "|---|---|"]
     for row in r.get("api", []):
-        out.append(f"| {row['what']} | {status(row) or '–'} |")
+        result = status(row)
+        if not result and "requests_per_s" in row:
+            result = (f"{row['requests_per_s']:,.0f} requests/s, latency p50 {row['latency']['50']}, "
+                      f"p99 {row['latency']['99']}")
+        out.append(f"| {row['what']} | {result or '–'} |")
     return "\n".join(out) + "\n"
 
 
