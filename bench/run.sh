@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks Weft against make, ninja and snakemake on the same graphs.
-#   bench/run.sh           full run (5 measured runs each, about 25 minutes on 2 cores)
+#   bench/run.sh           full run (5 measured runs each, about 20-25 minutes on 2 cores)
 #   bench/run.sh --quick   3 runs each, peers' slowest cases skipped (under 5 minutes)
 # Writes bench/results/<date>.json and the table in bench/README.md.
 set -euo pipefail
