@@ -43,7 +43,6 @@ internal static class ParseErrors
 
     public static void Report(ParseResult parseResult, TextWriter error)
     {
-        var command = parseResult.CommandResult.Command;
         var path = CommandPath(parseResult.CommandResult);
         string message;
         string hint;
@@ -51,8 +50,18 @@ internal static class ParseErrors
         {
             var token = parseResult.UnmatchedTokens[0];
             message = $"unrecognized command or argument '{token}'";
-            var suggestion = token.StartsWith('-') ? null : Closest(token, command.Subcommands.Select(c => c.Name));
-            hint = suggestion is null ? $"run '{path} --help' for usage" : $"did you mean '{path} {suggestion}'? run '{path} --help' for usage";
+            hint = $"run '{path} --help' for usage";
+            // A misspelt command followed by a word that is a command ('weft valdate dags') parses as that
+            // command; the suggestion is then found a level up.
+            for (var level = parseResult.CommandResult; level is not null && !token.StartsWith('-'); level = level.Parent as CommandResult)
+            {
+                if (Closest(token, level.Command.Subcommands.Select(c => c.Name)) is { } suggestion)
+                {
+                    var at = CommandPath(level);
+                    hint = $"did you mean '{at} {suggestion}'? run '{at} --help' for usage";
+                    break;
+                }
+            }
         }
         else
         {

@@ -28,6 +28,16 @@ internal static class WeftCli
         new PlanCommand(),
         new GraphCommand(),
         new RunCommand(),
+        new RunsCommand(),
+        new LogsCommand(),
+        new TasksCommand(),
+        new DagsCommand(),
+        new PoolsCommand(),
+        new SchedulerCommand(),
+        new BackfillCommand(),
+        new ServerCommand(),
+        new TokensCommand(),
+        new SecretsCommand(),
     ];
 
     // Response files are off: `--params @FILE` means a JSON file, which System.CommandLine would

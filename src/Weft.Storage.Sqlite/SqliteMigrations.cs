@@ -111,6 +111,23 @@ internal static class SqliteMigrations
                 message     TEXT    NOT NULL
             );
             """),
+        new(2, "access", """
+            CREATE TABLE tokens (
+                name         TEXT    NOT NULL PRIMARY KEY,
+                role         TEXT    NOT NULL,
+                hash         TEXT    NOT NULL UNIQUE,
+                created_at   INTEGER NOT NULL,
+                last_used_at INTEGER,
+                revoked_at   INTEGER
+            );
+
+            CREATE TABLE secrets (
+                name       TEXT    NOT NULL PRIMARY KEY,
+                nonce      BLOB    NOT NULL,
+                ciphertext BLOB    NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """),
     ];
 
     /// <summary>Applies the migrations not yet recorded, each in its own transaction.</summary>

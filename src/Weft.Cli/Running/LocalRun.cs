@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Weft.Cli.Commands;
 using Weft.Core.Dags;
@@ -13,7 +14,36 @@ namespace Weft.Cli.Running;
 /// <summary><c>weft run</c> and <c>weft run --resume</c>: one run driven to its end in this process.</summary>
 internal static class LocalRun
 {
+    // Exit code of an interrupted run: 128 + the signal's number, as shells report it; 130 for SIGINT.
+    private const int Interrupted = 130;
+
     public static async Task<int> ExecuteAsync(CliContext context, RunRequest request, CancellationToken cancellationToken)
+    {
+        // Ctrl+C (SIGINT) and SIGTERM interrupt the run: running attempts are killed and recorded as interrupted,
+        // and the run stays resumable. Handled here, not left to the default handler, which would end the process
+        // at once and leave the attempts' processes running and the database not told.
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var interruptExitCode = 130;
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        var exitCode = await ExecuteAsync(context, request, interrupt, cancellationToken).ConfigureAwait(false);
+        return exitCode == Interrupted ? interruptExitCode : exitCode;
+
+        // The first signal asks for a clean stop; a second one, while stopping, ends the process the default way.
+        void OnSignal(PosixSignalContext signal)
+        {
+            if (interrupt.IsCancellationRequested)
+            {
+                return;
+            }
+
+            signal.Cancel = true;
+            interruptExitCode = signal.Signal == PosixSignal.SIGTERM ? 143 : 130;
+            interrupt.Cancel();
+        }
+    }
+
+    private static async Task<int> ExecuteAsync(CliContext context, RunRequest request, CancellationTokenSource interrupt, CancellationToken cancellationToken)
     {
         await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
         var (dag, runId) = request.ResumeRunId is { } resume
@@ -31,7 +61,7 @@ internal static class LocalRun
 
         using var progress = RunProgress.Create(context, dag, runId);
         var executor = new RunExecutor(store, options, TaskRunnerRegistry.CreateDefault(), progress);
-        var result = await executor.ExecuteAsync(dag, runId, cancellationToken).ConfigureAwait(false);
+        var result = await executor.ExecuteAsync(dag, runId, interrupt.Token).ConfigureAwait(false);
         progress.Stop();
 
         var interrupted = result.Run.State == RunState.Running;
@@ -52,7 +82,7 @@ internal static class LocalRun
         if (interrupted)
         {
             context.WriteError($"run '{runId}' was interrupted", $"continue it with 'weft run --resume {runId}'");
-            return 130;
+            return Interrupted;
         }
 
         return result.Run.State == RunState.Success ? ExitCodes.Success : ExitCodes.Failed;

@@ -21,6 +21,12 @@ internal sealed class ExecutorOptions
     /// <summary>Slots of a pool not in <see cref="PoolSlots"/>.</summary>
     public int DefaultPoolSlots { get; init; } = 128;
 
+    /// <summary>
+    /// Slots shared with the other runs executing in this process (global parallelism and pools); null gives
+    /// the run slots of its own, sized by <see cref="PoolSlots"/> and <see cref="DefaultPoolSlots"/>.
+    /// </summary>
+    public SlotAllocator? Slots { get; init; }
+
     /// <summary>Looks up a secret's value.</summary>
     public Func<string, string?> Secrets { get; init; } = _ => null;
 }

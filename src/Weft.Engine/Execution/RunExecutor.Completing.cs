@@ -16,7 +16,7 @@ internal sealed partial class RunExecutor
             var attempt = done.Attempt;
             _running.Remove(attempt.AttemptId);
             var task = _run.Tasks[attempt.TaskId];
-            _poolUse[task.Pool] -= task.PoolSlots;
+            _x._slots.Release(_slotOwner, task.Pool, task.PoolSlots);
             var inst = _run.Instances[attempt.TaskId];
             var result = done.Result;
             var reason = attempt.StopReason
@@ -67,7 +67,10 @@ internal sealed partial class RunExecutor
         private void Fail(TaskInstanceRecord inst, int? exitCode, string reason, DateTimeOffset now)
         {
             var task = _run.Tasks[inst.TaskId];
-            var decision = RetryPolicy.Decide(task, inst.TryNumber, exitCode, _x._jitter());
+            // A cleared task keeps its try count but gets its full retries again: 'tasks clear' raises the stored
+            // max_tries, so the policy counts only the tries since then.
+            var triesSinceClear = Math.Max(1, inst.TryNumber - Math.Max(0, inst.MaxTries - task.MaxTries));
+            var decision = RetryPolicy.Decide(task, triesSinceClear, exitCode, _x._jitter());
             if (decision.ShouldRetry && _criticalFailure is null)
             {
                 var due = now + decision.Delay;

@@ -36,7 +36,8 @@ internal sealed partial class RunExecutor
                         _run.Update(inst with { State = TaskState.None });
                         break;
                     case TaskState.Failed when inst.Reason == Interrupted:
-                        _run.Update(inst with { State = TaskState.None, Reason = null });
+                        // The interrupted try was not the task's fault: it does not use up one of its retries.
+                        _run.Update(inst with { State = TaskState.None, Reason = null, MaxTries = inst.MaxTries + 1 });
                         break;
                     case TaskState.UpForRetry:
                         _retries.Enqueue(inst.TaskId, inst.NextRetryAt ?? now);

@@ -14,10 +14,11 @@ internal sealed partial class RunExecutor
         private void Pump()
         {
             List<string>? blocked = null;
+            _x._slots.ClearWaits(_slotOwner);
             while (_running.Count < _parallelism && _ready.TryDequeue(out var id, out _))
             {
                 var task = _run.Tasks[id];
-                var poolSize = PoolSize(task.Pool);
+                var poolSize = _x._slots.PoolSize(task.Pool);
                 if (task.PoolSlots > poolSize)
                 {
                     var inst = _run.Instances[id];
@@ -25,9 +26,17 @@ internal sealed partial class RunExecutor
                     continue;
                 }
 
-                if (_poolUse.GetValueOrDefault(task.Pool) + task.PoolSlots > poolSize)
+                // A no-op finishes on the spot and holds no slot.
+                var grant = task.Type == TaskType.Noop ? SlotGrant.Granted : _x._slots.TryAcquire(_slotOwner, task.Pool, task.PoolSlots, task.Priority);
+                if (grant != SlotGrant.Granted)
                 {
                     (blocked ??= []).Add(id);
+                    if (grant == SlotGrant.GlobalBusy)
+                    {
+                        // No task can start until a slot is released; the allocator wakes the loop then.
+                        break;
+                    }
+
                     continue;
                 }
 
@@ -43,7 +52,11 @@ internal sealed partial class RunExecutor
             }
         }
 
-        private int PoolSize(string pool) => _x._options.PoolSlots.TryGetValue(pool, out var n) ? n : _x._options.DefaultPoolSlots;
+        /// <summary>Signalled by the allocator when slots this run waits for come free.</summary>
+        private readonly AsyncSignal _slotOwner = new();
+
+        /// <summary>Gives back the slots of attempts still held when the loop ends.</summary>
+        public void ReleaseSlots() => _x._slots.ReleaseAll(_slotOwner);
 
         private void Enqueue(string taskId)
         {
@@ -75,7 +88,6 @@ internal sealed partial class RunExecutor
             var logPath = TaskLogPaths.For(_x._options.Home, inst.DagId, inst.RunId, task.Id, tryNumber);
             _batch.AttemptsStarted.Add(new AttemptRecord(attemptId, inst.DagId, inst.RunId, task.Id, tryNumber, TaskState.Running, _x._options.Owner, now, null, null, null, null, logPath));
             _run.Update(running);
-            _poolUse[task.Pool] = _poolUse.GetValueOrDefault(task.Pool) + task.PoolSlots;
             var timeout = task.Timeout is { } t ? new CancellationTokenSource(t, _x._time) : null;
             var attempt = new RunningAttempt(task.Id, attemptId, new CancellationTokenSource(), timeout, task.Timeout);
             _running[attemptId] = attempt;

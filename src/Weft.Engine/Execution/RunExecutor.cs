@@ -23,6 +23,7 @@ internal sealed partial class RunExecutor
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<double> _jitter;
+    private readonly SlotAllocator _slots;
 
     public RunExecutor(
         IStateStore store,
@@ -40,6 +41,7 @@ internal sealed partial class RunExecutor
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _jitter = jitter ?? Random.Shared.NextDouble;
+        _slots = options.Slots ?? new SlotAllocator(int.MaxValue, options.PoolSlots, options.DefaultPoolSlots);
     }
 
     /// <summary>
@@ -56,7 +58,15 @@ internal sealed partial class RunExecutor
         }
 
         var loop = new Loop(this, new LiveRun(dag, snapshot));
-        return await loop.RunAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await loop.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Slots are shared with other runs: whatever this one still holds must not leak when it ends abruptly.
+            loop.ReleaseSlots();
+        }
     }
 
     /// <summary>The state of one execution; lives for one <see cref="ExecuteAsync"/> call.</summary>
@@ -69,7 +79,6 @@ internal sealed partial class RunExecutor
         private readonly PriorityQueue<string, (int Priority, int Order)> _ready = new();
         private readonly PriorityQueue<string, DateTimeOffset> _retries = new();
         private readonly Dictionary<string, RunningAttempt> _running = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, int> _poolUse = new(StringComparer.Ordinal);
         private readonly List<RunningAttempt> _toLaunch = [];
         private readonly int _parallelism;
         private readonly string _tmpDir;
@@ -147,7 +156,7 @@ internal sealed partial class RunExecutor
         private async Task WaitAsync(Task<bool> waitRead, CancellationToken cancellationToken)
         {
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var waits = new List<Task>(3) { waitRead, Task.Delay(Timeout.Infinite, wake.Token) };
+            var waits = new List<Task>(4) { waitRead, Task.Delay(Timeout.Infinite, wake.Token), _slotOwner.WaitAsync() };
             if (_retries.TryPeek(out _, out var due))
             {
                 var delay = due - Now;

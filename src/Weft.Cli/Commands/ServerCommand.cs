@@ -1,0 +1,86 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Options;
+using Weft.Server;
+using Weft.Server.Hosting;
+
+namespace Weft.Cli.Commands;
+
+/// <summary>
+/// <c>weft server [--urls URL]</c>: the REST API, the DAGs folder registrar and a local executor in one process,
+/// until Ctrl+C or SIGTERM. Further <c>--Server:KEY=VALUE</c> arguments set server options.
+/// </summary>
+internal sealed class ServerCommand : WeftCommand
+{
+    private readonly Option<string?> _urls = new("--urls")
+    {
+        Description = "Where to listen, ';'-separated [env: WEFT_SERVER__URLS; default: http://127.0.0.1:8080]",
+        HelpName = "URL",
+    };
+
+    public ServerCommand()
+        : base("server", "Serve the REST API and run triggered DAG runs; prints a login URL on the first start")
+    {
+        Options.Add(_urls);
+        // Settings such as --Server:MaxRequestBodyBytes=2097152 pass through to the server's configuration.
+        TreatUnmatchedTokensAsErrors = false;
+    }
+
+    protected override async Task<int> ExecuteAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var args = new List<string>();
+        foreach (var token in context.ParseResult.UnmatchedTokens)
+        {
+            if (!token.StartsWith("--", StringComparison.Ordinal) || !token.Contains('=', StringComparison.Ordinal))
+            {
+                throw CliException.Usage($"unrecognized argument '{token}'", "server settings are given as --Server:KEY=VALUE");
+            }
+
+            args.Add(token);
+        }
+
+        if (context.ParseResult.GetValue(_urls) is { } urls)
+        {
+            args.Add($"--{ServerOptions.Section}:Urls={urls}");
+        }
+
+        var (state, access) = await ServerStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
+        await using (state.ConfigureAwait(false))
+        {
+            var environment = new ServerEnvironment
+            {
+                Home = context.Home,
+                DagsFolder = context.DagsFolder,
+                Store = state,
+                Access = access,
+                Console = context.Out,
+                HostedServices =
+                [
+                    services => new Weft.Server.Hosting.SchedulerService(
+                        state,
+                        context.DagsFolder,
+                        TimeProvider.System,
+                        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Weft.Server.Hosting.SchedulerService>>(services)),
+                ],
+            };
+
+            WebApplication app;
+            try
+            {
+                app = await WeftServer.BuildAsync(environment, [.. args], null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OptionsValidationException ex)
+            {
+                throw CliException.Usage(string.Join("; ", ex.Failures));
+            }
+
+            await using (app.ConfigureAwait(false))
+            {
+                context.WriteInfo($"weft server: DAGs from {context.DagsFolder}, database {context.Database}");
+                await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(app, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+}

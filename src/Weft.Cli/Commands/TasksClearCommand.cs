@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Weft.Cli.Running;
+using Weft.Core.Runs;
+using Weft.Engine.Operations;
+
+namespace Weft.Cli.Commands;
+
+/// <summary>
+/// <c>weft tasks clear RUN_ID [TASK_ID…] [--failed] [--downstream] [--yes]</c>: resets finished task instances so
+/// that <c>weft run --resume</c> (or the scheduler) runs them again.
+/// </summary>
+internal sealed class TasksClearCommand : WeftCommand
+{
+    private readonly Argument<string> _runId = RunsLookup.RunIdArgument();
+
+    private readonly Argument<string[]> _taskIds = new("TASK_ID")
+    {
+        Description = "Tasks to clear [default: every task of the run]",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private readonly Option<bool> _failed = new("--failed")
+    {
+        Description = "Only tasks that failed or are upstream_failed",
+    };
+
+    private readonly Option<bool> _downstream = new("--downstream", "-d")
+    {
+        Description = "Also every task downstream of the chosen ones",
+    };
+
+    private readonly Option<bool> _yes = new("--yes", "-y")
+    {
+        Description = "Do not ask for confirmation (asked only on a terminal)",
+    };
+
+    private readonly Option<string?> _dag = RunsLookup.DagOption();
+
+    public TasksClearCommand()
+        : base("clear", "Reset task instances of a run so they run again; then 'weft run --resume RUN_ID'")
+    {
+        Arguments.Add(_runId);
+        Arguments.Add(_taskIds);
+        Options.Add(_failed);
+        Options.Add(_downstream);
+        Options.Add(_yes);
+        Options.Add(_dag);
+    }
+
+    protected override async Task<int> ExecuteAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var parse = context.ParseResult;
+        await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
+        var run = await RunsLookup.GetRunAsync(store, parse.GetValue(_dag), parse.GetRequiredValue(_runId), cancellationToken).ConfigureAwait(false);
+        var taskIds = parse.GetValue(_taskIds) ?? [];
+        foreach (var id in taskIds)
+        {
+            RunsLookup.GetTask(run, id);
+        }
+
+        var dag = await RunsLookup.LoadDagAsync(context, store, run.Run, cancellationToken).ConfigureAwait(false);
+        var chosen = TaskClearing.Select(run, dag, taskIds.Distinct(StringComparer.Ordinal).ToList(), parse.GetValue(_failed), parse.GetValue(_downstream));
+        var result = TaskClearing.Clear(run, dag, chosen, DateTimeOffset.UtcNow);
+        if (result.Cleared.Count > 0 && !Confirmed(context, parse.GetValue(_yes), run.Run.RunId, result.Cleared))
+        {
+            context.WriteError("cancelled; nothing cleared");
+            return ExitCodes.Failed;
+        }
+
+        if (result.Cleared.Count > 0)
+        {
+            await store.CommitAsync(result.Batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (context.Json)
+        {
+            RunsOutput.WriteJson(context, new JsonObject
+            {
+                ["dag_id"] = run.Run.DagId,
+                ["run_id"] = run.Run.RunId,
+                ["cleared"] = new JsonArray([.. result.Cleared.Select(id => (JsonNode)id)]),
+                ["run_state"] = result.After.Run.State.ToName(),
+            });
+        }
+        else if (result.Cleared.Count == 0)
+        {
+            context.WriteInfo("no finished task instances to clear");
+        }
+        else
+        {
+            context.WriteVerbose($"cleared: {string.Join(", ", result.Cleared)}");
+            var next = run.Run.State == RunState.Running
+                ? "the run is running; its executor picks them up"
+                : $"continue with 'weft run --resume {run.Run.RunId}'";
+            context.WriteInfo($"cleared {result.Cleared.Count} task instance{(result.Cleared.Count == 1 ? "" : "s")}; {next}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    // Asks only a person at a terminal: scripts and pipes (and --json) proceed, as they cannot answer.
+    private static bool Confirmed(CliContext context, bool yes, string runId, IReadOnlyList<string> cleared)
+    {
+        if (yes || context.Json || Console.IsInputRedirected || Console.IsErrorRedirected)
+        {
+            return true;
+        }
+
+        var names = cleared.Count <= 10 ? string.Join(", ", cleared) : string.Join(", ", cleared.Take(10)) + $" and {cleared.Count - 10} more";
+        context.Error.Write($"clear {cleared.Count} task instance{(cleared.Count == 1 ? "" : "s")} of run '{runId}' ({names})? [y/N] ");
+        var answer = Console.ReadLine()?.Trim();
+        return answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,104 @@
+using Weft.Core.Dags;
+using Weft.Core.Scheduling;
+using Weft.Engine.Execution;
+using Weft.Engine.Storage;
+
+namespace Weft.Engine.Scheduling;
+
+/// <summary>Creates the runs of a schedule: <c>scheduled__…</c> by the scheduler, <c>backfill__…</c> by a backfill.</summary>
+internal static class ScheduledRuns
+{
+    public const string Scheduled = "scheduled";
+    public const string Backfill = "backfill";
+    public const string Manual = "manual";
+
+    /// <summary>
+    /// Inserts the run, queued, with its task instances. False when the DAG already has a run for that logical
+    /// date (created by another scheduler, a trigger or a backfill): the database's uniqueness decides, so a run
+    /// is never created twice.
+    /// </summary>
+    /// <param name="dagFile">
+    /// Null for runs the scheduler executes; the DAG file for runs another process (a backfill) executes itself.
+    /// </param>
+    public static async Task<RunRecord?> TryCreateAsync(
+        IStateStore store, DagDefinition dag, PlannedRun planned, string runType, string? dagFile, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var runId = runType == Backfill ? RunIds.Backfill(planned.LogicalDate) : RunIds.Scheduled(planned.LogicalDate);
+        var run = RunFactory.NewRun(
+            dag, runId, runType, planned.LogicalDate, planned.DataIntervalStart, planned.DataIntervalEnd,
+            RunFactory.EffectiveParams(dag, null), dagFile, now);
+        try
+        {
+            await store.CreateRunAsync(run, RunFactory.NewTaskInstances(dag, runId), cancellationToken).ConfigureAwait(false);
+            return run;
+        }
+        catch (DuplicateRunException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The logical date of the newest scheduled run of the DAG, or null. Runs are listed newest first, so the
+    /// scheduled ones met first are the newest; composed from the run list since the store has no such query.
+    /// </summary>
+    public static async Task<DateTimeOffset?> LastScheduledLogicalDateAsync(IStateStore store, string dagId, CancellationToken cancellationToken)
+    {
+        const int Page = 200;
+        DateTimeOffset? last = null;
+        for (var offset = 0; ; offset += Page)
+        {
+            var page = await store.ListRunsAsync(new RunQuery(dagId, Limit: Page, Offset: offset), cancellationToken).ConfigureAwait(false);
+            foreach (var run in page.Items)
+            {
+                if (run.RunType == Scheduled && run.LogicalDate is { } d && (last is null || d > last))
+                {
+                    last = d;
+                }
+            }
+
+            if (last is not null || page.Items.Count < Page)
+            {
+                return last;
+            }
+        }
+    }
+
+    /// <summary>Every run of the DAG, by logical date (runs without one are left out).</summary>
+    public static async Task<Dictionary<DateTimeOffset, RunRecord>> RunsByLogicalDateAsync(IStateStore store, string dagId, CancellationToken cancellationToken)
+    {
+        const int Page = 500;
+        var runs = new Dictionary<DateTimeOffset, RunRecord>();
+        for (var offset = 0; ; offset += Page)
+        {
+            var page = await store.ListRunsAsync(new RunQuery(dagId, Limit: Page, Offset: offset), cancellationToken).ConfigureAwait(false);
+            foreach (var run in page.Items)
+            {
+                if (run.LogicalDate is { } d)
+                {
+                    runs.TryAdd(d.ToUniversalTime(), run);
+                }
+            }
+
+            if (page.Items.Count < Page)
+            {
+                return runs;
+            }
+        }
+    }
+
+    /// <summary>Adds task instances for tasks added to the DAG since the run was created, so the run can execute this version.</summary>
+    public static async Task AddMissingTasksAsync(IStateStore store, DagDefinition dag, RunSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var have = snapshot.Tasks.Select(t => t.TaskId).ToHashSet(StringComparer.Ordinal);
+        var missing = RunFactory.NewTaskInstances(dag, snapshot.Run.RunId).Where(t => !have.Contains(t.TaskId)).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var batch = new StateBatch();
+        batch.TaskInstances.AddRange(missing);
+        await store.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Weft.Core.Definitions;
+using Weft.Core.Runs;
+using Weft.Engine.Secrets;
+using Weft.Engine.Storage;
+using Weft.Server.Api.Models;
+
+namespace Weft.Server.Api;
+
+/// <summary>Records to response models. Text a task produced (outputs, reasons) passes through the secret masker.</summary>
+internal static class ApiMapper
+{
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    public static DagResponse Dag(DagRecord record, LoadResult load)
+    {
+        var dag = load.Dag;
+        var tags = dag is not null ? [.. dag.Tags] : ParseTags(record.TagsJson);
+        return new DagResponse(
+            record.DagId,
+            dag?.DisplayName,
+            dag?.Description,
+            record.FilePath,
+            record.IsPaused,
+            record.ScheduleText,
+            dag?.TimeZone.Id ?? "UTC",
+            tags,
+            dag is null ? EmptyObject : JsonSerializer.SerializeToElement(dag.Params),
+            dag?.MaxActiveRuns ?? 0,
+            dag?.MaxActiveTasks ?? 0,
+            dag is null ? [] : [.. dag.Tasks.Select(t => new DagTaskResponse(
+                t.Id, t.Type.ToString().ToLowerInvariant(), [.. t.DependsOn], t.TriggerRule.ToName(), t.Retries, t.Pool, t.Queue, t.Priority))],
+            record.Hash,
+            record.LoadError ?? (load.HasErrors ? string.Join("\n", load.Diagnostics.Select(d => d.ToString())) : null),
+            record.UpdatedAt);
+    }
+
+    public static DagRunResponse Run(RunRecord run, IReadOnlyList<TaskInstanceRecord>? tasks, SecretMasker masker) => new(
+        run.DagId,
+        run.RunId,
+        run.State.ToName(),
+        run.RunType,
+        run.LogicalDate,
+        run.DataIntervalStart,
+        run.DataIntervalEnd,
+        run.StartDate,
+        run.EndDate,
+        Conf(run.ConfJson),
+        tasks?.Select(t => TaskInstance(t, masker)).ToList());
+
+    public static TaskInstanceResponse TaskInstance(TaskInstanceRecord t, SecretMasker masker) => new(
+        t.TaskId,
+        t.State.ToName(),
+        t.TryNumber,
+        t.MaxTries,
+        t.ExitCode,
+        t.StartDate,
+        t.EndDate,
+        t.StartDate is { } s && t.EndDate is { } e ? (long)(e - s).TotalMilliseconds : null,
+        t.Reason is null ? null : masker.Mask(t.Reason),
+        t.NextRetryAt,
+        masker.IsEmpty ? t.Outputs : t.Outputs.ToDictionary(p => p.Key, p => masker.Mask(p.Value), StringComparer.Ordinal),
+        t.Pool,
+        t.Queue,
+        t.Priority);
+
+    private static JsonElement Conf(string json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return EmptyObject;
+        }
+
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.Clone();
+    }
+
+    private static List<string> ParseTags(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<List<string>>(json) ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace Weft.Server.Api.Models;
+
+/// <summary>A registered DAG.</summary>
+internal sealed record DagResponse(
+    string DagId,
+    string? DisplayName,
+    string? Description,
+    string? FileLocation,
+    bool IsPaused,
+    string? Schedule,
+    string Timezone,
+    IReadOnlyList<string> Tags,
+    JsonElement Params,
+    int MaxActiveRuns,
+    int MaxActiveTasks,
+    IReadOnlyList<DagTaskResponse> Tasks,
+    string Hash,
+    string? LoadError,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A task of a DAG, as defined (commands are shown unrendered: secrets stay <c>${{ secrets.NAME }}</c>).</summary>
+internal sealed record DagTaskResponse(string TaskId, string Type, IReadOnlyList<string> DependsOn, string TriggerRule, int Retries, string Pool, string Queue, int Priority);
+
+/// <summary>A page of DAGs.</summary>
+internal sealed record DagCollection(IReadOnlyList<DagResponse> Dags, int TotalEntries);
+
+/// <summary>PATCH of a DAG.</summary>
+internal sealed record DagPatch(bool? IsPaused);
+
+/// <summary>A DAG's file, as registered.</summary>
+internal sealed record DagSourceResponse(string DagId, string? FileLocation, string Content);

@@ -1,0 +1,19 @@
+namespace Weft.Server.Api.Models;
+
+/// <summary>An audit event or SLA miss.</summary>
+internal sealed record EventResponse(long Id, DateTimeOffset When, string Kind, string? DagId, string? RunId, string? TaskId, string Message);
+
+/// <summary>A page of events.</summary>
+internal sealed record EventCollection(IReadOnlyList<EventResponse> Events, int TotalEntries);
+
+/// <summary>A process that runs tasks.</summary>
+internal sealed record WorkerResponse(string Name, string Kind, IReadOnlyList<string> Queues, int ActiveRuns, DateTimeOffset? LatestHeartbeat);
+
+/// <summary>A page of workers.</summary>
+internal sealed record WorkerCollection(IReadOnlyList<WorkerResponse> Workers, int TotalEntries);
+
+/// <summary>One component's health.</summary>
+internal sealed record ComponentHealth(string Status, DateTimeOffset? LatestHeartbeat, double? HeartbeatAgeSeconds);
+
+/// <summary><c>GET /api/v1/health</c>.</summary>
+internal sealed record HealthResponse(string Status, ComponentHealth Database, ComponentHealth Scheduler, ComponentHealth Executor, ComponentHealth DagProcessor);

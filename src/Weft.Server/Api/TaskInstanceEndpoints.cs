@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Weft.Core.Runs;
+using Weft.Engine.Storage;
+using Weft.Server.Api.Models;
+using Weft.Server.Auth;
+using Weft.Server.Hosting;
+
+namespace Weft.Server.Api;
+
+/// <summary><c>…/dagRuns/{run_id}/taskInstances</c>: list, show, mark, clear.</summary>
+internal static class TaskInstanceEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var tasks = api.MapGroup("/dags/{dag_id}/dagRuns/{run_id}/taskInstances").WithTags("Task instances");
+        tasks.MapGet("/", ListAsync).RequireAuthorization(Roles.Viewer).WithName("list_task_instances")
+            .WithSummary("List a run's task instances").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapGet("/{task_id}", GetAsync).RequireAuthorization(Roles.Viewer).WithName("get_task_instance")
+            .WithSummary("Get a task instance").ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapPatch("/{task_id}", PatchAsync).RequireAuthorization(Roles.Operator).WithName("patch_task_instance")
+            .WithSummary("Mark a task instance success or failed").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapPost("/{task_id}/clear", ClearAsync).RequireAuthorization(Roles.Operator).WithName("clear_task_instance")
+            .WithSummary("Clear a task instance (and optionally its downstream) so it runs again").ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Results<Ok<TaskInstanceCollection>, ProblemHttpResult>> ListAsync(
+        [FromRoute(Name = "dag_id")] string dagId, [FromRoute(Name = "run_id")] string runId, string? state, int? limit, int? offset,
+        IStateStore store, ServerSecrets secrets, CancellationToken cancellationToken)
+    {
+        if (!Paging.TryCreate(limit, offset, out var page, out var problem))
+        {
+            return problem!;
+        }
+
+        TaskState? filter = null;
+        if (state is not null)
+        {
+            if (!StateNames.TryParseTaskState(state, out var parsed))
+            {
+                return Problems.BadRequest($"unknown task state '{state}'");
+            }
+
+            filter = parsed;
+        }
+
+        var snapshot = await store.GetRunAsync(dagId, runId, cancellationToken);
+        if (snapshot is null)
+        {
+            return Problems.NotFound($"no run '{runId}' of DAG '{dagId}'");
+        }
+
+        var masker = await secrets.MaskerAsync(cancellationToken);
+        var all = snapshot.Tasks.Where(t => filter is null || t.State == filter).ToList();
+        return TypedResults.Ok(new TaskInstanceCollection([.. page.Apply(all).Select(t => ApiMapper.TaskInstance(t, masker))], all.Count));
+    }
+
+    private static async Task<Results<Ok<TaskInstanceResponse>, ProblemHttpResult>> GetAsync(
+        [FromRoute(Name = "dag_id")] string dagId, [FromRoute(Name = "run_id")] string runId, [FromRoute(Name = "task_id")] string taskId,
+        IStateStore store, ServerSecrets secrets, CancellationToken cancellationToken)
+    {
+        var snapshot = await store.GetRunAsync(dagId, runId, cancellationToken);
+        var task = snapshot?.Tasks.FirstOrDefault(t => t.TaskId == taskId);
+        return task is null
+            ? Problems.NotFound($"no task instance '{taskId}' in run '{runId}' of DAG '{dagId}'")
+            : TypedResults.Ok(ApiMapper.TaskInstance(task, await secrets.MaskerAsync(cancellationToken)));
+    }
+
+    private static async Task<Results<Ok<TaskInstanceResponse>, ProblemHttpResult>> PatchAsync(
+        [FromRoute(Name = "dag_id")] string dagId, [FromRoute(Name = "run_id")] string runId, [FromRoute(Name = "task_id")] string taskId,
+        StatePatch patch, RunActions actions, ServerSecrets secrets, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (patch.State is not ("success" or "failed"))
+        {
+            return Problems.BadRequest("state must be success or failed");
+        }
+
+        var state = patch.State == "success" ? TaskState.Success : TaskState.Failed;
+        var outcome = await actions.MarkTaskAsync(http, dagId, runId, taskId, state, cancellationToken);
+        if (outcome.Error is not null)
+        {
+            return Problems.Make(outcome.Status, outcome.Status == 404 ? "Not found" : "Conflict", outcome.Error);
+        }
+
+        var task = outcome.Run!.Tasks.First(t => t.TaskId == taskId);
+        return TypedResults.Ok(ApiMapper.TaskInstance(task, await secrets.MaskerAsync(cancellationToken)));
+    }
+
+    private static async Task<Results<Ok<ClearResponse>, ProblemHttpResult>> ClearAsync(
+        [FromRoute(Name = "dag_id")] string dagId, [FromRoute(Name = "run_id")] string runId, [FromRoute(Name = "task_id")] string taskId,
+        ClearRequest? request, RunActions actions, HttpContext http, CancellationToken cancellationToken)
+    {
+        var clear = (request ?? new ClearRequest(null)) with { TaskIds = [taskId] };
+        var outcome = await actions.ClearAsync(http, dagId, runId, clear, cancellationToken);
+        if (outcome.Error is not null)
+        {
+            return Problems.Make(outcome.Status == 400 ? 404 : outcome.Status, "Not found", outcome.Error);
+        }
+
+        return TypedResults.Ok(new ClearResponse(outcome.TaskIds, outcome.Run!.Run.State.ToName(), clear.DryRun));
+    }
+}

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using Weft.Core.Dags;
+using Weft.Core.Definitions;
+using Weft.Engine.Storage;
+
+namespace Weft.Server.Dags;
+
+/// <summary>
+/// Registered DAGs as definitions: the stored source parsed once per content hash, so a request or a run never
+/// reads the DAGs folder and always sees what the database says is registered.
+/// </summary>
+internal sealed class DagCatalog(IStateStore store)
+{
+    private readonly ConcurrentDictionary<string, LoadResult> _parsed = new(StringComparer.Ordinal);
+
+    /// <summary>The registered DAG and its definition (null with diagnostics when the source does not load), or null when unknown.</summary>
+    public async Task<(DagRecord Record, LoadResult Load)?> GetAsync(string dagId, CancellationToken cancellationToken)
+    {
+        var record = await store.GetDagAsync(dagId, cancellationToken);
+        return record is null ? null : (record, Parse(record));
+    }
+
+    /// <summary>The definition a stored DAG record holds.</summary>
+    public LoadResult Parse(DagRecord record)
+    {
+        if (_parsed.Count > 4096)
+        {
+            _parsed.Clear();
+        }
+
+        return _parsed.GetOrAdd(record.Hash + "|" + record.DagId, _ =>
+            DagLoader.LoadText(record.Source, record.FilePath ?? record.DagId + (record.Source.TrimStart().StartsWith('{') ? ".json" : ".yaml")));
+    }
+
+    /// <summary>The definition for a run: its own DAG file when it has one and it still loads, else the registered DAG.</summary>
+    public async Task<DagDefinition?> ForRunAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        var registered = await GetAsync(run.DagId, cancellationToken);
+        if (registered?.Load.Dag is { } dag)
+        {
+            return dag;
+        }
+
+        if (run.DagFile is not null && File.Exists(run.DagFile))
+        {
+            var load = DagLoader.LoadFile(run.DagFile);
+            if (load.Dag is { } fromFile && fromFile.Id == run.DagId)
+            {
+                return fromFile;
+            }
+        }
+
+        return null;
+    }
+}

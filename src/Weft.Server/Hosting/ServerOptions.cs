@@ -1,0 +1,102 @@
+namespace Weft.Server.Hosting;
+
+/// <summary>
+/// The server's settings, bound from the <c>Server</c> section of <c>appsettings.json</c>, from <c>WEFT_SERVER__*</c>
+/// environment variables and from <c>--Server:KEY=VALUE</c> arguments (later sources win). Defaults live here.
+/// </summary>
+internal sealed class ServerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Server";
+
+    /// <summary>Where Kestrel listens; several URLs separated by <c>;</c>.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>Largest request body accepted; larger ones get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Failed authentications per client address and minute before requests get 429.</summary>
+    public int AuthFailuresPerMinute { get; set; } = 20;
+
+    /// <summary>Origins allowed to call the API from a browser; empty (the default) turns CORS off.</summary>
+    public string[] CorsOrigins { get; set; } = [];
+
+    /// <summary>How often the DAGs folder is scanned for new or changed files.</summary>
+    public TimeSpan DagRescanInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the executor looks for queued runs.</summary>
+    public TimeSpan ExecutorPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>False when another component (a scheduler, remote workers) runs the queued runs.</summary>
+    public bool ExecutorEnabled { get; set; } = true;
+
+    /// <summary>Runs the executor drives at once, over all DAGs.</summary>
+    public int MaxActiveRuns { get; set; } = 32;
+
+    /// <summary>On shutdown, how long running attempts may take to finish before they are stopped and failed.</summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Create an admin token and print a login URL when the database has no active token.</summary>
+    public bool CreateFirstToken { get; set; } = true;
+
+    /// <summary>Where relative script paths are looked up first; default <c>./tasks</c>.</summary>
+    public string? TasksDir { get; set; }
+
+    /// <summary>Checks the values; each message names the setting.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Urls))
+        {
+            yield return "Server:Urls is empty";
+        }
+        else
+        {
+            foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                    || uri.Scheme is not ("http" or "https"))
+                {
+                    yield return $"Server:Urls: '{url}' is not an http or https URL";
+                }
+            }
+        }
+
+        if (MaxRequestBodyBytes < 1024)
+        {
+            yield return "Server:MaxRequestBodyBytes must be at least 1024";
+        }
+
+        if (AuthFailuresPerMinute < 1)
+        {
+            yield return "Server:AuthFailuresPerMinute must be at least 1";
+        }
+
+        if (DagRescanInterval < TimeSpan.FromMilliseconds(100))
+        {
+            yield return "Server:DagRescanInterval must be at least 100ms";
+        }
+
+        if (ExecutorPollInterval < TimeSpan.FromMilliseconds(10))
+        {
+            yield return "Server:ExecutorPollInterval must be at least 10ms";
+        }
+
+        if (MaxActiveRuns < 1)
+        {
+            yield return "Server:MaxActiveRuns must be at least 1";
+        }
+
+        if (ShutdownGracePeriod < TimeSpan.Zero)
+        {
+            yield return "Server:ShutdownGracePeriod must not be negative";
+        }
+
+        foreach (var origin in CorsOrigins)
+        {
+            if (origin != "*" && !Uri.TryCreate(origin, UriKind.Absolute, out _))
+            {
+                yield return $"Server:CorsOrigins: '{origin}' is not an origin (scheme://host[:port]) or *";
+            }
+        }
+    }
+}

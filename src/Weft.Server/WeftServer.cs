@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Weft.Engine.Secrets;
+using Weft.Server.Api;
+using Weft.Server.Auth;
+using Weft.Server.Dags;
+using Weft.Server.Execution;
+using Weft.Server.Hosting;
+using Weft.Server.Metrics;
+
+namespace Weft.Server;
+
+/// <summary>
+/// Builds the <c>weft server</c> process: one host with Kestrel, the REST API, the DAGs folder registrar, the local
+/// executor (or an injected scheduler) and the metrics exporter. Settings come from <c>appsettings.json</c> in the
+/// current folder, <c>WEFT_</c> environment variables and the command line (<c>--Server:Urls=…</c>), in that order.
+/// </summary>
+internal static class WeftServer
+{
+    /// <summary>Builds the application; run it with <c>RunAsync</c>.</summary>
+    /// <param name="environment">The opened stores and folders.</param>
+    /// <param name="args">Configuration arguments (<c>--Server:KEY=VALUE</c>).</param>
+    /// <param name="configure">Last changes to the builder (tests: a test server, settings).</param>
+    public static async Task<WebApplication> BuildAsync(
+        ServerEnvironment environment, string[] args, Action<WebApplicationBuilder>? configure, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+            // Never Development: that would add the developer exception page, with stack traces, to responses.
+            EnvironmentName = Environments.Production,
+        });
+        builder.Configuration.AddEnvironmentVariables("WEFT_");
+        builder.Configuration.AddCommandLine(args);
+        configure?.Invoke(builder);
+
+        var settings = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        var problems = settings.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(ServerOptions.Section, typeof(ServerOptions), problems);
+        }
+
+        builder.WebHost.UseUrls(settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+        });
+
+        var vault = await SecretVault.OpenAsync(environment.Access, environment.Home, cancellationToken);
+        AddServices(builder.Services, environment, vault, settings);
+
+        var app = builder.Build();
+        // Created now so its listener hears every measurement from the start, not from the first scrape.
+        app.Services.GetRequiredService<PrometheusExporter>();
+        UsePipeline(app, settings);
+        MapEndpoints(app);
+        return app;
+    }
+
+    private static void AddServices(IServiceCollection services, ServerEnvironment environment, SecretVault vault, ServerOptions settings)
+    {
+        services.AddOptions<ServerOptions>()
+            .BindConfiguration(ServerOptions.Section)
+            .Validate(o => !o.Validate().Any(), "invalid Server settings")
+            .ValidateOnStart();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownGracePeriod + TimeSpan.FromSeconds(20));
+
+        services.AddSingleton(environment);
+        services.AddSingleton(environment.Store);
+        services.AddSingleton(environment.Access);
+        services.Replace(ServiceDescriptor.Singleton(environment.Time));
+        services.AddSingleton(vault);
+        services.AddSingleton<ServerSecrets>();
+        services.AddSingleton<Heartbeats>();
+        services.AddSingleton<DagCatalog>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<RunActions>();
+        services.AddSingleton<AuthFailureLimiter>();
+        services.AddSingleton<TokenUsage>();
+        services.AddSingleton<WeftMetrics>();
+        services.AddSingleton<PrometheusExporter>();
+
+        services.AddSingleton<DagRegistrar>();
+        services.AddHostedService(sp => sp.GetRequiredService<DagRegistrar>());
+        services.AddSingleton<FirstTokenService>();
+        services.AddHostedService(sp => sp.GetRequiredService<FirstTokenService>());
+        if (settings.ExecutorEnabled)
+        {
+            services.AddSingleton<LocalExecutorService>();
+            services.AddSingleton<IRunControl>(sp => sp.GetRequiredService<LocalExecutorService>());
+            services.AddHostedService(sp => sp.GetRequiredService<LocalExecutorService>());
+        }
+        else
+        {
+            services.AddSingleton<IRunControl, NoRunControl>();
+        }
+
+        foreach (var factory in environment.HostedServices)
+        {
+            services.AddSingleton<IHostedService>(factory);
+        }
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DictionaryKeyPolicy = null;
+            o.SerializerOptions.Converters.Add(new UtcTimeConverter());
+        });
+        // The core services only: the full AddAuthentication also sets up data protection keys, which bearer tokens do not use.
+        services.AddAuthenticationCore(o => o.DefaultScheme = TokenAuthenticationHandler.SchemeName);
+        services.AddWebEncoders();
+        new AuthenticationBuilder(services)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(o =>
+        {
+            foreach (var role in Roles.All)
+            {
+                o.AddPolicy(role, p => p.RequireAuthenticatedUser().RequireRole(role));
+            }
+
+            // An endpoint that names no policy still needs a viewer token.
+            o.FallbackPolicy = o.GetPolicy(Roles.Viewer);
+        });
+        if (settings.CorsOrigins.Length > 0)
+        {
+            services.AddCors(o => o.AddDefaultPolicy(p =>
+            {
+                if (settings.CorsOrigins.Contains("*"))
+                {
+                    p.AllowAnyOrigin();
+                }
+                else
+                {
+                    p.WithOrigins(settings.CorsOrigins);
+                }
+
+                p.AllowAnyHeader().AllowAnyMethod();
+            }));
+        }
+
+        services.AddWeftOpenApi();
+    }
+
+    private static void UsePipeline(WebApplication app, ServerOptions settings)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.UseMiddleware<BodyLimitMiddleware>();
+        app.UseMiddleware<AuthFailureMiddleware>();
+        if (settings.CorsOrigins.Length > 0)
+        {
+            app.UseCors();
+        }
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapGet("/", () => TypedResults.Ok(new { name = "weft", api = "/api/v1", openapi = "/openapi/v1.json", health = "/api/v1/health" }))
+            .AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Render(), PrometheusExporter.ContentType))
+            .RequireAuthorization(Roles.Viewer).WithTags("Monitoring").WithName("get_metrics")
+            .WithSummary("Prometheus text format").Produces<string>(StatusCodes.Status200OK, "text/plain");
+
+        var api = app.MapGroup("/api/v1").AddEndpointFilter(RouteIds.FilterAsync);
+        StatusEndpoints.Map(api);
+        DagEndpoints.Map(api);
+        DagRunEndpoints.Map(api);
+        TaskInstanceEndpoints.Map(api);
+        LogEndpoints.Map(api);
+        PoolEndpoints.Map(api);
+        TokenEndpoints.Map(api);
+        SecretEndpoints.Map(api);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Weft.Cli.Tests.EngineRuns;
+
+/// <summary>
+/// A <c>weft</c> process left running while the test acts on it (signals, kill -9), with the same
+/// environment rules as <see cref="WeftProcess"/>.
+/// </summary>
+internal sealed class BackgroundWeft : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly Task _pumps;
+    private readonly string[] _args;
+
+    public BackgroundWeft(string workingDirectory, params string[] args)
+    {
+        _args = args;
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add(WeftProcess.WeftDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("WEFT_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        _process = Process.Start(start)!;
+        _process.StandardInput.Close();
+        _pumps = Task.WhenAll(PumpAsync(_process.StandardOutput, _stdout), PumpAsync(_process.StandardError, _stderr));
+    }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Sends a signal (by name, as <c>kill</c> takes it) to the weft process only.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{name}", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits for the process to exit and returns what it did.</summary>
+    public async Task<WeftResult> WaitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"weft {string.Join(' ', _args)} did not exit within {timeout.TotalSeconds:0}s\n{_stdout}\n{_stderr}");
+        }
+
+        await _pumps;
+        return new WeftResult(_args, _process.ExitCode, _stdout.ToString(), _stderr.ToString(), clock.Elapsed);
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails when the process exits first or time runs out.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (_process.HasExited)
+            {
+                await _pumps;
+                throw new Xunit.Sdk.XunitException($"weft exited ({_process.ExitCode}) before {what}\n{_stdout}\n{_stderr}");
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds:0}s\n{_stdout}\n{_stderr}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    private static async Task PumpAsync(StreamReader reader, StringBuilder into)
+    {
+        var buffer = new char[4096];
+        int read;
+        while ((read = await reader.ReadAsync(buffer)) > 0)
+        {
+            lock (into)
+            {
+                into.Append(buffer, 0, read);
+            }
+        }
+    }
+
+    private static string DotnetHost()
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(host) && File.Exists(host))
+        {
+            return host;
+        }
+
+        var current = Environment.ProcessPath;
+        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
+    }
+}
+
+/// <summary>Tests that measure time or count processes on the machine; they run one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialEngineTests
+{
+    public const string Name = "engine, serial";
+}

@@ -1,0 +1,60 @@
+using Weft.Core.Dags;
+using Weft.Core.Definitions;
+using Weft.Engine.Execution;
+using Weft.Engine.Runners;
+using Weft.Engine.Storage;
+using Weft.Storage.Sqlite;
+
+namespace Weft.Engine.Tests.RunExecution;
+
+/// <summary>A temp folder with a real SQLite database and a Weft home, and a way to build and run DAGs in it.</summary>
+internal sealed class ExecutorFixture : IAsyncDisposable
+{
+    private ExecutorFixture(string root, SqliteStateStore store)
+    {
+        Root = root;
+        Store = store;
+    }
+
+    public string Root { get; }
+
+    public string Home => Path.Combine(Root, ".weft");
+
+    public SqliteStateStore Store { get; }
+
+    public static async Task<ExecutorFixture> CreateAsync()
+    {
+        var root = Directory.CreateTempSubdirectory("weft-executor-tests-").FullName;
+        var store = new SqliteStateStore(Path.Combine(root, ".weft", "weft.db"));
+        await store.InitializeAsync(CancellationToken.None);
+        return new ExecutorFixture(root, store);
+    }
+
+    /// <summary>Loads DAG text as if from a file in the fixture's folder; fails on any diagnostic error.</summary>
+    public DagDefinition Load(string text, string fileName = "dag.yaml")
+    {
+        var path = Path.Combine(Root, fileName);
+        File.WriteAllText(path, text);
+        var result = DagLoader.LoadFile(path);
+        Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics));
+        return result.Dag!;
+    }
+
+    public RunExecutor Executor(int? parallelism = null) =>
+        new(Store, new ExecutorOptions { Home = Home, Parallelism = parallelism, TasksDir = Path.Combine(Root, "tasks") }, TaskRunnerRegistry.CreateDefault());
+
+    public Task<RunRecord> CreateRunAsync(DagDefinition dag) =>
+        RunLauncher.CreateManualRunAsync(Store, dag, conf: null, dagFile: null, TimeProvider.System, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
