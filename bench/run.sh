@@ -41,12 +41,13 @@ done
 out="$root/bench/.out"
 mkdir -p "$out"
 stale=$(find src Directory.Build.props Directory.Packages.props \( -name bin -o -name obj \) -prune \
-          -o -type f -newer "$out/weft/weft" -print 2>/dev/null | head -1 || true)
-if [ -x "$out/weft/weft" ] && [ -z "$stale" ]; then
+          -o -type f -newer "$out/weft/.published" -print 2>/dev/null | head -1 || true)
+if [ -f "$out/weft/.published" ] && [ -z "$stale" ]; then
   say "Weft is already published and up to date: $out/weft"
   weft="$out/weft/weft"
 elif say "publishing Weft (Release, ReadyToRun)" && dotnet publish src/Weft.Cli -c Release -r linux-x64 --self-contained false \
      -p:PublishReadyToRun=true -o "$out/weft" -v quiet -nologo >"$out/publish.log" 2>&1; then
+  touch "$out/weft/.published"
   weft="$out/weft/weft"
 else
   say "ReadyToRun publish failed (see $out/publish.log); using dotnet build output"
