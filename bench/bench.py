@@ -1,0 +1,568 @@
+#!/usr/bin/env python3
+"""Runs the benchmark scenarios and writes bench/results/<date>.json and the table
+in bench/README.md. Called by bench/run.sh, which installs the tools and builds Weft.
+
+  bench.py --weft PATH [--quick] [--benchmarks DLL]
+"""
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, ".out")
+MARK_BEGIN = "<!-- results:begin -->"
+MARK_END = "<!-- results:end -->"
+NA = "not available in this build"
+SERVER_URL = "http://127.0.0.1:18473"
+
+# Published figures for the chain scenario, never measured here.
+PUBLISHED = [("Airflow 2", "about 0.7 s"), ("Prefect 2", "about 30 ms"), ("Windmill", "4–8 ms")]
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=60).stdout.strip()
+    except Exception:  # a missing tool shows as an empty version
+        return ""
+
+
+def machine():
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_kb = 0
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal"):
+                mem_kb = int(line.split()[1])
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_kb / 1024 / 1024, 1),
+            "os": sh(". /etc/os-release && echo $PRETTY_NAME"), "kernel": platform.release()}
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+# ---------------------------------------------------------------- measuring
+
+class Failed(Exception):
+    pass
+
+
+def measure(cmd, runs, warmup, prepare=None, cwd=None, capture=False):
+    """Runs cmd warmup + runs times under /usr/bin/time. Before each run, prepare()
+    (untimed) resets state. Wall time is taken around the whole process; peak RSS is
+    GNU time's %M (the largest single process of the tree, in KB)."""
+    results = []
+    rss_file = os.path.join(OUT, "rss.txt")
+    for i in range(warmup + runs):
+        if prepare:
+            prepare()
+        full = ["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd
+        t0 = time.perf_counter()
+        p = subprocess.run(full, cwd=cwd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+        wall = time.perf_counter() - t0
+        if p.returncode != 0:
+            raise Failed(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()[-400:]}")
+        with open(rss_file) as f:
+            rss = int(f.read().split()[-1])
+        if i >= warmup:
+            results.append({"wall_s": wall, "rss_kb": rss, "stdout": p.stdout if capture else None})
+    return results
+
+
+def stat(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def hyperfine(cmd, runs, warmup, cwd=None):
+    out = os.path.join(OUT, "hyperfine.json")
+    subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", str(warmup), "--runs", str(runs),
+                    "--export-json", out, cmd], cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        times = json.load(f)["results"][0]["times"]
+    return stat(times)
+
+
+def fresh_dir(path):
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+
+
+def parse_time(s):
+    return dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+
+def run_json_metrics(stdout, tasks):
+    """From a `weft run --json` document: the run's own wall (end - start) and, for
+    every task with upstreams, start - max(upstream end) in ms (one value per
+    downstream task, so a sink with 10,000 upstreams counts once, not 10,000 times)."""
+    run = json.loads(stdout)
+    if run["state"] != "success":
+        raise Failed(f"run ended {run['state']}")
+    by_id = {t["task_id"]: t for t in run["tasks"]}
+    handoffs = []
+    for tid, deps in tasks:
+        if deps:
+            start = parse_time(by_id[tid]["start_date"])
+            ready = max(parse_time(by_id[d]["end_date"]) for d in deps)
+            handoffs.append((start - ready).total_seconds() * 1000)
+    run_s = (parse_time(run["end_date"]) - parse_time(run["start_date"])).total_seconds()
+    return run_s, handoffs
+
+
+def percentile(values, p):
+    v = sorted(values)
+    return v[min(len(v) - 1, max(0, int(round(p / 100 * len(v) + 0.5)) - 1))]
+
+
+# ---------------------------------------------------------------- scenarios
+
+class Bench:
+    def __init__(self, weft, quick, benchmarks_dll):
+        self.weft = weft
+        self.quick = quick
+        self.benchmarks_dll = benchmarks_dll
+        self.runs = 3 if quick else 5
+        self.warmup = 1
+        self.tmp = tempfile.mkdtemp(prefix="weft-bench-")
+        self.help = sh(f"{weft} --help")
+        self.results = {}
+
+    def has_command(self, name):
+        return re.search(rf"^\s+{name}\b", self.help, re.M) is not None
+
+    def weft_cmd(self, *args):
+        home = os.path.join(self.tmp, "home")
+        return [self.weft, *args, "--home", home, "--db", os.path.join(home, "weft.db")]
+
+    def reset_weft(self):
+        shutil.rmtree(os.path.join(self.tmp, "home"), ignore_errors=True)
+
+    def graph(self, key, tasks, command):
+        d = os.path.join(OUT, "graphs", key)
+        edges = gen.write_all(d, key.replace("-", "_"), tasks, command)
+        return d, edges
+
+    # -- Shell DAG: the same layered graph under every tool, parallelism 2
+    def shell_dag(self):
+        rows = []
+        cases = [(100, "true"), (1000, "true"), (5000, "true"), (1000, "sleep 0.01")]
+        for n, command in cases:
+            key = f"layered-{n}-{command.replace(' ', '').replace('.', '')}"
+            d, edges = self.graph(key, gen.layered(n), command)
+            work = os.path.join(self.tmp, "work")
+            tools = [
+                ("weft", self.weft_cmd("run", os.path.join(d, "dag.yaml"), "--parallelism", "2", "--quiet"),
+                 self.reset_weft, None),
+                ("make", ["make", "-s", "-j2", "-f", os.path.join(d, "Makefile")], None, d),
+                ("ninja", ["ninja", "-j2", "--quiet", "-f", os.path.join(d, "build.ninja")],
+                 lambda: fresh_dir(work), work),
+                ("snakemake", ["snakemake", "--cores", "2", "--quiet", "all", "--snakefile",
+                               os.path.join(d, "Snakefile"), "--directory", work],
+                 lambda: fresh_dir(work), None),
+            ]
+            for tool, cmd, prepare, cwd in tools:
+                row = {"scenario": "shell", "n": n, "edges": edges, "command": command, "tool": tool}
+                runs, warmup = self.runs, self.warmup
+                if self.quick and (n >= 5000 or command != "true"):
+                    warmup = 0  # --quick budget; the short cases before these have warmed the caches
+                if tool == "snakemake" and n >= 1000:
+                    # Snakemake spends about 50 ms per job here (about 50 s for 1,000 jobs).
+                    if self.quick:
+                        row["skipped"] = "skipped in --quick: about 50 ms per job, a run takes minutes"
+                        rows.append(row)
+                        continue
+                    warmup = 0  # runs of a minute and more: a warm-up changes nothing but the budget
+                    if n >= 5000:
+                        runs = 1
+                        row["note"] = "1 run: one run takes several minutes"
+                log(f"shell N={n} '{command}' {tool} ({warmup}+{runs} runs)")
+                try:
+                    res = measure(cmd, runs, warmup, prepare, cwd)
+                except Failed as e:
+                    row["error"] = str(e)
+                    rows.append(row)
+                    continue
+                row["wall_s"] = stat([r["wall_s"] for r in res])
+                row["rss_kb"] = stat([r["rss_kb"] for r in res])
+                row["per_task_ms"] = row["wall_s"]["median"] / n * 1000
+                rows.append(row)
+        for row in rows:
+            base = next((r for r in rows if r["tool"] == "make" and r["n"] == row["n"]
+                         and r["command"] == row["command"] and "wall_s" in r), None)
+            if base and "wall_s" in row:
+                row["ratio_to_make"] = row["wall_s"]["median"] / base["wall_s"]["median"]
+        self.results["shell_dag"] = rows
+
+    # -- Engine overhead: noop tasks, durable on SQLite, engine defaults
+    def engine(self):
+        rows = []
+        for n in (1000, 10000):
+            for shape in ("layered", "fanout"):
+                tasks = gen.layered(n) if shape == "layered" else gen.fanout(n)
+                d, edges = self.graph(f"{shape}-{n}-noop", tasks, "noop")
+                log(f"engine {shape} N={n}")
+                row = {"scenario": "engine", "shape": shape, "n": len(tasks), "edges": edges}
+                try:
+                    res = measure(self.weft_cmd("run", os.path.join(d, "dag.yaml"), "--json"),
+                                  self.runs, self.warmup, self.reset_weft, capture=True)
+                except Failed as e:
+                    row["error"] = str(e)
+                    rows.append(row)
+                    continue
+                per_run = [run_json_metrics(r["stdout"], tasks) for r in res]
+                row["run_s"] = stat([p[0] for p in per_run])
+                row["process_s"] = stat([r["wall_s"] for r in res])
+                row["rss_kb"] = stat([r["rss_kb"] for r in res])
+                row["tasks_per_s_run"] = len(tasks) / row["run_s"]["median"]
+                row["tasks_per_s_process"] = len(tasks) / row["process_s"]["median"]
+                row["handoff_p50_ms"] = statistics.median(percentile(p[1], 50) for p in per_run)
+                row["handoff_p99_ms"] = statistics.median(percentile(p[1], 99) for p in per_run)
+                rows.append(row)
+        self.results["engine"] = rows
+
+    # -- Chain latency: 100 tasks in a line
+    def chain(self):
+        rows = []
+        for command in ("noop", "true"):
+            tasks = gen.chain(100)
+            d, _ = self.graph(f"chain-100-{command}", tasks, command)
+            log(f"chain 100 {command}")
+            row = {"scenario": "chain", "n": 100, "command": command}
+            try:
+                res = measure(self.weft_cmd("run", os.path.join(d, "dag.yaml"), "--json"),
+                              self.runs, self.warmup, self.reset_weft, capture=True)
+            except Failed as e:
+                row["error"] = str(e)
+                rows.append(row)
+                continue
+            per_run = [run_json_metrics(r["stdout"], tasks) for r in res]
+            row["edge_ms"] = stat([statistics.median(p[1]) for p in per_run])
+            row["edge_mean_ms"] = stat([statistics.mean(p[1]) for p in per_run])
+            row["run_s"] = stat([p[0] for p in per_run])
+            row["process_s"] = stat([r["wall_s"] for r in res])
+            rows.append(row)
+        self.results["chain"] = rows
+
+    # -- Footprint: process start to exit; idle server RSS when there is a server
+    def footprint(self):
+        d, _ = self.graph("layered-10-true", [(f"t{i}", [f"t{i - 1}"] if i else []) for i in range(10)], "true")
+        rows = []
+        for label, args in (("weft --version", ["--version"]),
+                            ("weft validate (10 tasks)", ["validate", os.path.join(d, "dag.yaml")])):
+            log(f"footprint {label}")
+            row = {"scenario": "footprint", "what": label}
+            try:
+                row["wall_s"] = hyperfine(" ".join([self.weft, *args]), self.runs * 4, 3)
+                row["rss_kb"] = stat([r["rss_kb"] for r in measure([self.weft, *args], self.runs, 1)])
+            except (Failed, subprocess.CalledProcessError) as e:
+                row["error"] = str(e)
+            rows.append(row)
+        row = {"scenario": "footprint", "what": "weft server idle RSS"}
+        if self.has_command("server"):
+            row.update(self.server_idle())
+        else:
+            row["skipped"] = NA
+        rows.append(row)
+        self.results["footprint"] = rows
+
+    def start_server(self):
+        """Starts `weft server` on a fresh home and waits (up to 30 s) until health answers."""
+        home = os.path.join(self.tmp, "server-home")
+        fresh_dir(home)
+        p = subprocess.Popen([self.weft, "server", "--urls", SERVER_URL, "--home", home,
+                              "--db", os.path.join(home, "weft.db"), "--dags", home],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if p.poll() is not None:
+                raise Failed(f"weft server exited {p.returncode}")
+            try:
+                urllib.request.urlopen(SERVER_URL + "/api/v1/health", timeout=2).read()
+                return p
+            except OSError:
+                time.sleep(0.2)
+        p.terminate()
+        raise Failed("weft server did not answer /api/v1/health within 30 s")
+
+    def server_idle(self):
+        try:
+            p = self.start_server()
+        except Failed as e:
+            return {"error": str(e)}
+        try:
+            time.sleep(5)
+            with open(f"/proc/{p.pid}/status") as f:
+                rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
+            return {"rss_kb": stat([rss])}
+        finally:
+            p.terminate()
+            p.wait(10)
+
+    # -- Load/validate: 10,000 tasks, 30,000 edges
+    def load(self):
+        d, edges = self.graph("dense-10000-noop", gen.dense(10000), "noop")
+        path = os.path.join(d, "dag.yaml")
+        rows = []
+        log("load: weft validate 10k/30k")
+        row = {"scenario": "load", "what": f"weft validate (10,000 tasks, {edges:,} edges)"}
+        try:
+            row["wall_s"] = hyperfine(f"{self.weft} validate {path}", self.runs, self.warmup)
+            row["rss_kb"] = stat([r["rss_kb"] for r in measure([self.weft, "validate", path], self.runs, 0)])
+        except (Failed, subprocess.CalledProcessError) as e:
+            row["error"] = str(e)
+        rows.append(row)
+        row = {"scenario": "load", "what": "DagLoader.LoadText in process (BenchmarkDotNet)"}
+        if self.quick:
+            row["skipped"] = "full mode only"
+        elif not self.benchmarks_dll:
+            row["error"] = "benchmark project did not build"
+        else:
+            log("load: BenchmarkDotNet DagLoader.LoadText")
+            row.update(self.bdn(path))
+        rows.append(row)
+        self.results["load"] = rows
+
+    def bdn(self, path):
+        art = os.path.join(OUT, "bdn")
+        shutil.rmtree(art, ignore_errors=True)
+        env = dict(os.environ, WEFT_BENCH_DAG=path)
+        p = subprocess.run(["dotnet", self.benchmarks_dll, art], env=env, capture_output=True, text=True)
+        if p.returncode != 0:
+            return {"error": "BenchmarkDotNet failed: " + (p.stdout + p.stderr).strip()[-400:]}
+        found = [os.path.join(r, f) for r, _, fs in os.walk(art) for f in fs if f.endswith("-report-full.json")]
+        with open(found[0]) as f:
+            b = json.load(f)["Benchmarks"][0]
+        s = b["Statistics"]
+        ns = 1e-9
+        return {"wall_s": {"median": s["Median"] * ns, "min": s["Min"] * ns, "max": s["Max"] * ns, "n": s["N"]},
+                "allocated_bytes": (b.get("Memory") or {}).get("BytesAllocatedPerOperation")}
+
+    # -- API and distributed roles
+    def api(self):
+        rows = []
+        row = {"scenario": "api", "what": "GET /api/v1/health, wrk 2 threads, 16 connections, 10 s"}
+        if not self.has_command("server"):
+            row["skipped"] = NA
+        elif not shutil.which("wrk"):
+            row["skipped"] = "wrk is not installed"
+        else:
+            log("api: wrk on /api/v1/health")
+            try:
+                p = self.start_server()
+                try:
+                    wrk = subprocess.run(["wrk", "-t2", "-c16", "-d10s", "--latency", SERVER_URL + "/api/v1/health"],
+                                         capture_output=True, text=True, check=True).stdout
+                finally:
+                    p.terminate()
+                    p.wait(10)
+                row["requests_per_s"] = float(re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1))
+                row["latency"] = {q: re.search(rf"^\s+{q}%\s+(\S+)", wrk, re.M).group(1) for q in ("50", "99")}
+            except (Failed, subprocess.CalledProcessError, AttributeError) as e:
+                row["error"] = str(e)
+        rows.append(row)
+        row = {"scenario": "distributed", "what": "scheduler + workers on PostgreSQL"}
+        row["skipped"] = NA if not self.has_command("worker") else "needs a PostgreSQL server; none on this machine"
+        rows.append(row)
+        self.results["api"] = rows
+
+
+def versions(weft):
+    return {
+        "weft": sh(f"{weft} --version") + (f" (commit {c})" if (c := sh("git rev-parse --short HEAD")) else ""),
+        "dotnet": sh("dotnet --version"),
+        "make": sh("make --version | head -1"),
+        "ninja": sh("ninja --version"),
+        "snakemake": sh("snakemake --version"),
+        "hyperfine": sh("hyperfine --version"),
+        "wrk": sh("wrk -v 2>&1 | head -1").split(" Copyright")[0],
+        "python3": sh("python3 --version"),
+        "GNU time": sh("dpkg-query -W -f '${Version}' time"),
+    }
+
+
+# ---------------------------------------------------------------- report
+
+def fmt_s(s):
+    if s is None:
+        return "–"
+    if s >= 1:
+        return f"{s:.2f} s"
+    if s >= 0.001:
+        return f"{s * 1000:.0f} ms" if s >= 0.1 else f"{s * 1000:.1f} ms"
+    return f"{s * 1e6:.0f} µs"
+
+
+def fmt_range(st, f=fmt_s):
+    if st["n"] == 1:
+        return f"{f(st['median'])} (1 run)"
+    if st["min"] == st["max"]:
+        return f"{f(st['median'])} (every run)"
+    return f"{f(st['median'])} ({f(st['min'])}–{f(st['max'])})"
+
+
+def fmt_ms(v):
+    if v == 0:
+        return "< 1 ms"  # run JSON times have millisecond resolution
+    return f"{v:.0f} ms" if v >= 10 else f"{v:.1f} ms" if v >= 1 else f"{v:.2f} ms"
+
+
+def fmt_mb(kb):
+    return f"{kb / 1024:.0f} MB" if kb >= 10240 else f"{kb / 1024:.1f} MB"
+
+
+def status(row):
+    return row.get("skipped") or ("error: " + row["error"][:160] if "error" in row else None)
+
+
+def table(doc):
+    r = doc["results"]
+    m = doc["machine"]
+    out = [f"Run of {doc['date']} (`{doc['command']}`{', quick: 3 runs' if doc['quick'] else ', 5 runs'} "
+           f"after 1 warm-up unless noted; median (min–max)).", "",
+           f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}, kernel {m['kernel']}. "
+           f"Load average before / after: {doc['load_before']} / {doc['load_after']}.", "",
+           "Versions: " + ", ".join(f"{k} {v or 'missing'}" for k, v in doc["versions"].items()) + ".", ""]
+
+    out += ["### Shell DAG (20 layers, two upstreams per task, parallelism 2)", "",
+            "| tasks | command | tool | wall | peak RSS | wall / task | × make |", "|---|---|---|---|---|---|---|"]
+    for row in r.get("shell_dag", []):
+        head = f"| {row['n']:,} | `{row['command']}` | {row['tool']} |"
+        if status(row):
+            out.append(f"{head} {status(row)} | | | |")
+            continue
+        note = f" ({row['note']})" if "note" in row and row["wall_s"]["n"] > 1 else ""
+        ratio = f"{row['ratio_to_make']:.2f}×" if "ratio_to_make" in row else "–"
+        out.append(f"{head} {fmt_range(row['wall_s'])}{note} | {fmt_mb(row['rss_kb']['median'])} | "
+                   f"{row['per_task_ms']:.2f} ms | {ratio} |")
+    t = next((x for x in r.get("shell_dag", []) if x["tool"] == "weft" and x["n"] == 1000
+              and x["command"] == "true" and "ratio_to_make" in x), None)
+    out += ["", "Target (engine issue): 1,000 × `true` at parallelism 2 within 1.2× of `make -j2`: " +
+            (f"**{'met' if t['ratio_to_make'] <= 1.2 else 'not met'}** ({t['ratio_to_make']:.2f}×)." if t
+             else "pending."), ""]
+
+    out += ["### Engine overhead (`noop` tasks, SQLite, engine defaults)", "",
+            "| DAG | tasks | run (run JSON) | tasks/s (run) | process wall | tasks/s (process) | "
+            "hand-off p50 | hand-off p99 | peak RSS |", "|---|---|---|---|---|---|---|---|---|"]
+    for row in r.get("engine", []):
+        head = f"| {row['shape']} | {row['n']:,} |"
+        if status(row):
+            out.append(f"{head} {status(row)} | | | | | | |")
+            continue
+        out.append(f"{head} {fmt_range(row['run_s'])} | {row['tasks_per_s_run']:,.0f} | "
+                   f"{fmt_range(row['process_s'])} | {row['tasks_per_s_process']:,.0f} | "
+                   f"{fmt_ms(row['handoff_p50_ms'])} | {fmt_ms(row['handoff_p99_ms'])} | "
+                   f"{fmt_mb(row['rss_kb']['median'])} |")
+    big = [x for x in r.get("engine", []) if x["n"] == 10000 and "tasks_per_s_run" in x]
+    out += ["", "Target (engine issue): 10,000-task no-op DAG at ≥ 10,000 tasks/s (run JSON): " +
+            ("; ".join(f"{x['shape']} **{'met' if x['tasks_per_s_run'] >= 10000 else 'not met'}** "
+                       f"({x['tasks_per_s_run']:,.0f}/s)" for x in big) if big else "pending") + ".", ""]
+
+    out += ["### Chain latency (100 tasks in a line)", "",
+            "| chain | per-edge transition: median | per-edge transition: mean | run (run JSON) | "
+            "run / task | process wall |", "|---|---|---|---|---|---|"]
+    for row in r.get("chain", []):
+        head = f"| 100 × `{row['command']}` |"
+        if status(row):
+            out.append(f"{head} {status(row)} | | |")
+            continue
+        out.append(f"{head} {fmt_range(row['edge_ms'], fmt_ms)} | {fmt_range(row['edge_mean_ms'], fmt_ms)} | "
+                   f"{fmt_range(row['run_s'])} | {row['run_s']['median'] * 10:.2f} ms | "
+                   f"{fmt_range(row['process_s'])} |")
+    out += ["", "Transition = downstream `start_date` − upstream `end_date` from the run JSON, whose times "
+            "have millisecond resolution: \"< 1 ms\" is a median of 0 at that resolution; the mean is finer.", "",
+            "Published figures, **not measured here**, for scale: per-edge transition " +
+            ", ".join(f"{a} {b}" for a, b in PUBLISHED) + ".", ""]
+
+    out += ["### Footprint and load", "", "| what | wall | peak RSS |", "|---|---|---|"]
+    for row in r.get("footprint", []) + r.get("load", []):
+        head = f"| {row['what']} |"
+        if status(row):
+            out.append(f"{head} {status(row)} | |")
+            continue
+        wall = fmt_range(row["wall_s"]) if "wall_s" in row else "–"
+        if "allocated_bytes" in row and row["allocated_bytes"]:
+            mem = f"{row['allocated_bytes'] / 1048576:.0f} MB allocated per load"
+        else:
+            mem = fmt_mb(row["rss_kb"]["median"]) if "rss_kb" in row else "–"
+        out.append(f"{head} {wall} | {mem} |")
+    out += ["", "### API and distributed mode", "", "| what | result |", "|---|---|"]
+    for row in r.get("api", []):
+        result = status(row)
+        if not result and "requests_per_s" in row:
+            result = (f"{row['requests_per_s']:,.0f} requests/s, latency p50 {row['latency']['50']}, "
+                      f"p99 {row['latency']['99']}")
+        out.append(f"| {row['what']} | {result or '–'} |")
+    return "\n".join(out) + "\n"
+
+
+def write_readme(doc):
+    path = os.path.join(HERE, "README.md")
+    with open(path) as f:
+        text = f.read()
+    if MARK_BEGIN not in text or MARK_END not in text:
+        raise SystemExit(f"{path} lacks the {MARK_BEGIN} / {MARK_END} markers")
+    head, rest = text.split(MARK_BEGIN, 1)
+    _, tail = rest.split(MARK_END, 1)
+    with open(path, "w") as f:
+        f.write(head + MARK_BEGIN + "\n" + table(doc) + MARK_END + tail)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--weft", required=True, help="the weft executable")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--benchmarks", help="Weft.Benchmarks.dll (full mode)")
+    ap.add_argument("--only", help="comma-separated scenarios (shell,engine,chain,footprint,load,api)")
+    ap.add_argument("--command", default="bench/run.sh")
+    a = ap.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    b = Bench(os.path.abspath(a.weft), a.quick, a.benchmarks)
+    now = dt.datetime.now(dt.timezone.utc)
+    doc = {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "command": a.command, "quick": a.quick,
+           "machine": machine(), "versions": versions(b.weft), "load_before": loadavg()}
+    steps = {"shell": b.shell_dag, "engine": b.engine, "chain": b.chain, "footprint": b.footprint,
+             "load": b.load, "api": b.api}
+    chosen = a.only.split(",") if a.only else list(steps)
+    t0 = time.time()
+    try:
+        for name in chosen:
+            steps[name]()
+    finally:
+        shutil.rmtree(b.tmp, ignore_errors=True)
+    doc["load_after"] = loadavg()
+    doc["duration_s"] = round(time.time() - t0)
+    doc["results"] = b.results
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    out = os.path.join(HERE, "results", now.strftime("%Y-%m-%d") + ("-quick" if a.quick else "") + ".json")
+    with open(out, "w") as f:
+        json.dump(doc, f, indent=1)
+    write_readme(doc)
+    log(f"done in {doc['duration_s']} s: {out}, bench/README.md")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Benchmarks Weft against make, ninja and snakemake on the same graphs.
+#   bench/run.sh           full run (5 measured runs each, about 20-25 minutes on 2 cores)
+#   bench/run.sh --quick   3 runs each, peers' slowest cases skipped (under 5 minutes)
+# Writes bench/results/<date>.json and the table in bench/README.md.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+quick=""
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick="--quick" ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    *) echo "bench/run.sh: unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+say() { echo "[bench $(date +%H:%M:%S)] $*"; }
+
+# 1. Tools, from Debian's packages when missing.
+declare -A pkg_of=([make]=make [ninja]=ninja-build [snakemake]=snakemake [hyperfine]=hyperfine [wrk]=wrk [/usr/bin/time]=time)
+missing=()
+for tool in "${!pkg_of[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("${pkg_of[$tool]}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  for p in "${missing[@]}"; do
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$p" >/dev/null \
+      || say "could not install $p; the scenarios that need it will say so"
+  done
+fi
+for tool in python3 hyperfine /usr/bin/time dotnet; do
+  command -v "$tool" >/dev/null || { echo "bench/run.sh: $tool is required" >&2; exit 3; }
+done
+
+# 2. Weft in Release. ReadyToRun publish starts faster (less JIT at startup) than
+#    the plain build output; fall back to the build output if it cannot be made.
+out="$root/bench/.out"
+mkdir -p "$out"
+stale=$(find src Directory.Build.props Directory.Packages.props \( -name bin -o -name obj \) -prune \
+          -o -type f -newer "$out/weft/.published" -print 2>/dev/null | head -1 || true)
+if [ -f "$out/weft/.published" ] && [ -z "$stale" ]; then
+  say "Weft is already published and up to date: $out/weft"
+  weft="$out/weft/weft"
+elif say "publishing Weft (Release, ReadyToRun)" && dotnet publish src/Weft.Cli -c Release -r linux-x64 --self-contained false \
+     -p:PublishReadyToRun=true -o "$out/weft" -v quiet -nologo >"$out/publish.log" 2>&1; then
+  touch "$out/weft/.published"
+  weft="$out/weft/weft"
+else
+  say "ReadyToRun publish failed (see $out/publish.log); using dotnet build output"
+  dotnet build src/Weft.Cli -c Release -v quiet -nologo >"$out/build.log"
+  printf '#!/bin/sh\nexec dotnet "%s" "$@"\n' "$root/src/Weft.Cli/bin/Release/net10.0/weft.dll" >"$out/weft.sh"
+  chmod +x "$out/weft.sh"
+  weft="$out/weft.sh"
+fi
+
+# 3. The in-process load benchmark (full mode only).
+bdn=()
+if [ -z "$quick" ]; then
+  say "building bench/Weft.Benchmarks"
+  if dotnet build bench/Weft.Benchmarks -c Release -v quiet -nologo >"$out/benchmarks-build.log" 2>&1; then
+    bdn=(--benchmarks "$root/bench/Weft.Benchmarks/bin/Release/net10.0/Weft.Benchmarks.dll")
+  else
+    say "bench/Weft.Benchmarks did not build (see $out/benchmarks-build.log)"
+  fi
+fi
+
+# 4. The scenarios.
+exec python3 bench/bench.py --weft "$weft" $quick "${bdn[@]}" --command "bench/run.sh${quick:+ --quick}"
