@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Weft.Core.Dags;
 using Weft.Core.Runs;
@@ -14,9 +12,7 @@ namespace Weft.Engine.Execution;
 /// </summary>
 internal static class RunHooks
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
-
-    public static async Task InvokeAsync(DagDefinition dag, RunSnapshot run, ILogger logger, CancellationToken cancellationToken)
+    public static Task InvokeAsync(DagDefinition dag, RunSnapshot run, ILogger logger, CancellationToken cancellationToken)
     {
         var hook = run.Run.State switch
         {
@@ -26,72 +22,16 @@ internal static class RunHooks
         };
         if (hook is null)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var json = RunJson.Serialize(run);
-        try
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            if (hook.Url is not null)
-            {
-                using var content = new StringContent(json, Encoding.UTF8, "application/json");
-                using var response = await Http.PostAsync(hook.Url, content, cancellationToken).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    logger.LogWarning("Hook {Url} answered {Status}", hook.Url, (int)response.StatusCode);
-                }
-            }
-            else if (hook.Command is not null)
-            {
-                await RunCommandAsync(dag, hook.Command, json, logger, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidOperationException or TaskCanceledException or System.ComponentModel.Win32Exception)
-        {
-            logger.LogWarning("Hook of DAG {DagId} failed: {Message}", dag.Id, ex.Message);
-        }
-    }
-
-    private static async Task RunCommandAsync(DagDefinition dag, string command, string json, ILogger logger, CancellationToken cancellationToken)
-    {
-        var psi = new ProcessStartInfo("/bin/bash")
-        {
-            WorkingDirectory = dag.BaseDirectory,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
+            ["WEFT_RUN_JSON"] = json,
+            ["WEFT_DAG_ID"] = dag.Id,
+            ["WEFT_RUN_ID"] = run.Run.RunId,
         };
-        psi.ArgumentList.Add("-eo");
-        psi.ArgumentList.Add("pipefail");
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(command);
-        psi.Environment["WEFT_RUN_JSON"] = json;
-        psi.Environment["WEFT_DAG_ID"] = dag.Id;
-        using var process = Process.Start(psi)!;
-        try
-        {
-            await process.StandardInput.WriteAsync(json.AsMemory(), cancellationToken).ConfigureAwait(false);
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The hook did not read its input; that is its choice.
-        }
-
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        if (process.ExitCode != 0)
-        {
-            logger.LogWarning("Hook command of DAG {DagId} exited with {ExitCode}", dag.Id, process.ExitCode);
-        }
+        return HookDelivery.SendAsync(dag, hook, json, environment, logger, cancellationToken);
     }
 }

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Weft.Core.Dags;
 using Weft.Core.Definitions;
 using Weft.Core.Scheduling;
+using Weft.Engine.Execution;
 using Weft.Engine.Json;
 using Weft.Engine.Storage;
 
@@ -18,36 +18,23 @@ namespace Weft.Engine.Scheduling;
 /// </summary>
 internal static class SlaNotifier
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
-
-    public static async Task NotifyAsync(DagDefinition dag, RunSnapshot run, SlaMiss miss, ILogger logger, CancellationToken cancellationToken)
+    public static Task NotifyAsync(DagDefinition dag, RunSnapshot run, SlaMiss miss, ILogger logger, CancellationToken cancellationToken)
     {
         if (dag.OnFailure is not { } hook)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var json = Document(run, miss);
-        try
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            if (hook.Url is not null)
-            {
-                using var content = new StringContent(json, Encoding.UTF8, "application/json");
-                using var response = await Http.PostAsync(hook.Url, content, cancellationToken).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    logger.LogWarning("SLA hook {Url} answered {Status}", hook.Url, (int)response.StatusCode);
-                }
-            }
-            else if (hook.Command is not null)
-            {
-                await RunCommandAsync(dag, miss, hook.Command, json, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
-        {
-            logger.LogWarning("SLA hook of DAG {DagId} failed: {Message}", dag.Id, ex.Message);
-        }
+            ["WEFT_EVENT"] = SlaMiss.EventKind,
+            ["WEFT_EVENT_JSON"] = json,
+            ["WEFT_DAG_ID"] = miss.DagId,
+            ["WEFT_RUN_ID"] = miss.RunId,
+            ["WEFT_TASK_ID"] = miss.TaskId,
+        };
+        return HookDelivery.SendAsync(dag, hook, json, environment, logger, cancellationToken);
     }
 
     /// <summary>The notification document.</summary>
@@ -70,47 +57,5 @@ internal static class SlaNotifier
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static async Task RunCommandAsync(DagDefinition dag, SlaMiss miss, string command, string json, CancellationToken cancellationToken)
-    {
-        var psi = new ProcessStartInfo("/bin/bash")
-        {
-            WorkingDirectory = dag.BaseDirectory,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "-eo", "pipefail", "-c", command })
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        psi.Environment["WEFT_EVENT"] = SlaMiss.EventKind;
-        psi.Environment["WEFT_EVENT_JSON"] = json;
-        psi.Environment["WEFT_DAG_ID"] = miss.DagId;
-        psi.Environment["WEFT_RUN_ID"] = miss.RunId;
-        psi.Environment["WEFT_TASK_ID"] = miss.TaskId;
-        using var process = Process.Start(psi)!;
-        try
-        {
-            await process.StandardInput.WriteAsync(json.AsMemory(), cancellationToken).ConfigureAwait(false);
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The hook did not read its input.
-        }
-
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
     }
 }
