@@ -590,7 +590,8 @@ def parse_wrk(out):
 
 def versions(weft):
     return {
-        "weft": sh(f"{weft} --version") + (f" (commit {c})" if (c := sh("git rev-parse --short HEAD")) else ""),
+        "weft": sh(f"{weft} --version") + (f" (commit {c}{' with uncommitted changes in src/' if sh('git status --porcelain src') else ''})"
+                                           if (c := sh("git rev-parse --short HEAD")) else ""),
         "dotnet": sh("dotnet --version"),
         "make": sh("make --version | head -1"),
         "ninja": sh("ninja --version"),
