@@ -11,11 +11,14 @@ import os
 import platform
 import re
 import shutil
+import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -322,6 +325,117 @@ class Bench:
             p.terminate()
             p.wait(10)
 
+    # -- Scheduler: 1,000 DAGs on a 15-second cron, one noop task each
+    def scheduler(self):
+        n, every = 1000, 15
+        due_points = 1 if self.quick else 3
+        what = (f"{n:,} DAGs, schedule \"*/{every} * * * * *\", catchup false, one noop task, "
+                f"at least {due_points} due point{'s' if due_points > 1 else ''}")
+        row = {"scenario": "scheduler", "what": what, "dags": n, "cron": f"*/{every} * * * * *"}
+        if not self.has_command("scheduler"):
+            row["skipped"] = NA
+            self.results["scheduler"] = [row]
+            return
+        base = os.path.join(self.tmp, "scheduler")
+        dags, home = os.path.join(base, "dags"), os.path.join(base, "home")
+        fresh_dir(dags)
+        os.makedirs(home)
+        for i in range(n):
+            with open(os.path.join(dags, f"s{i:04d}.yaml"), "w") as f:
+                f.write(f"id: s{i:04d}\nschedule: \"*/{every} * * * * *\"\ncatchup: false\n"
+                        "tasks:\n  - id: t\n    type: noop\n")
+        db = os.path.join(home, "weft.db")
+        err_path = os.path.join(base, "scheduler.stderr")
+        log(f"scheduler: {n} DAGs, cron */{every} s, {due_points} due point(s)")
+        env = dict(os.environ, WEFT_SCHEDULER_TRACE="1")
+        with open(err_path, "w") as err:
+            p = subprocess.Popen([self.weft, "scheduler", "--dags", dags, "--home", home, "--db", db],
+                                 stdout=subprocess.DEVNULL, stderr=err, env=env)
+        try:
+            # Wait for the first pass (it registers the files), then for due_points ticks after the next
+            # one (with catchup false and no start_date the first run is the interval that starts at the
+            # first tick), then 8 s for the runs to finish. Bounded: at most 120 s in all.
+            hard = time.time() + 120
+            while time.time() < hard and p.poll() is None and "scheduler pass" not in open(err_path).read():
+                time.sleep(0.2)
+            first_tick = (int(time.time()) // every + 1) * every
+            stop_at = min(hard, first_tick + due_points * every + 8)
+            while time.time() < stop_at and p.poll() is None:
+                time.sleep(0.5)
+            if p.poll() is not None:
+                raise Failed(f"weft scheduler exited {p.returncode}: {open(err_path).read()[-400:]}")
+        except Failed as e:
+            row["error"] = str(e)
+        finally:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(15)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        if "error" not in row:
+            try:
+                row.update(self.scheduler_metrics(err_path, home, db))
+            except (Failed, subprocess.CalledProcessError, ValueError, KeyError) as e:
+                row["error"] = str(e)
+        self.results["scheduler"] = [row]
+
+    def scheduler_metrics(self, err_path, home, db):
+        # Pass durations, in order; a pass that created runs is preceded by its "created run" lines.
+        passes, due, quiet = [], [], []
+        created = 0
+        with open(err_path) as f:
+            for line in f:
+                if ": created run " in line:
+                    created += 1
+                m = re.search(r"scheduler pass ([\d.]+) ms", line)
+                if m:
+                    passes.append(float(m.group(1)))
+                    if created:
+                        due.append((float(m.group(1)), created))
+                    elif len(passes) > 1:
+                        quiet.append(float(m.group(1)))
+                    created = 0
+        if len(passes) < 2:
+            raise Failed("fewer than two scheduler passes were logged (WEFT_SCHEDULER_TRACE)")
+        steady = passes[1:]  # the first pass registers the 1,000 files
+        out = {"first_pass_ms": passes[0],
+               "pass_ms": {"p50": percentile(steady, 50), "p99": percentile(steady, 99), "max": max(steady),
+                           "n": len(steady)},
+               "due_passes": [{"ms": ms, "runs_created": c} for ms, c in due]}
+        if quiet:
+            out["quiet_pass_ms"] = {"p50": percentile(quiet, 50), "p99": percentile(quiet, 99), "max": max(quiet),
+                                    "n": len(quiet)}
+        # Runs from weft's JSON; each run's first task start from the database (the run JSON of
+        # `runs list` carries no tasks, and `runs show` per run would take minutes).
+        doc = json.loads(subprocess.run([self.weft, "runs", "list", "--json", "--limit", "100000",
+                                         "--home", home, "--db", db], capture_output=True, text=True,
+                                        check=True).stdout)
+        runs = [r for r in doc["dag_runs"] if r["run_type"] == "scheduled"]
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            first = {(d, r): s for d, r, s in con.execute(
+                "SELECT dag_id, run_id, MIN(start_date) FROM task_instances GROUP BY dag_id, run_id")}
+        finally:
+            con.close()
+        delays, unstarted = [], 0
+        for r in runs:
+            start_ms = first.get((r["dag_id"], r["run_id"]))
+            if start_ms is None:
+                unstarted += 1
+                continue
+            due_ms = parse_time(r["data_interval_end"]).timestamp() * 1000
+            delays.append(start_ms - due_ms)
+        if not delays:
+            raise Failed("no scheduled run started a task")
+        out.update({"runs": len(runs), "runs_succeeded": sum(r["state"] == "success" for r in runs),
+                    "runs_without_start": unstarted,
+                    "due_times": len({r["data_interval_end"] for r in runs}),
+                    "delay_ms": {"p50": percentile(delays, 50), "p99": percentile(delays, 99),
+                                 "min": min(delays), "max": max(delays), "n": len(delays)}})
+        return out
+
     # -- Load/validate: 10,000 tasks, 30,000 edges
     def load(self):
         d, edges = self.graph("dense-10000-noop", gen.dense(10000), "noop")
@@ -364,35 +478,120 @@ class Bench:
     # -- API and distributed roles
     def api(self):
         rows = []
-        row = {"scenario": "api", "what": "GET /api/v1/health, wrk 2 threads, 16 connections, 10 s"}
-        if not self.has_command("server"):
-            row["skipped"] = NA
-        elif not shutil.which("wrk"):
-            row["skipped"] = "wrk is not installed"
+        secs = 5 if self.quick else 10
+        targets = [("dags", "GET /api/v1/dags (20 DAGs)"),
+                   ("tasks", "GET …/dagRuns/{run_id}/taskInstances (20 tasks)")]
+        skip = NA if not self.has_command("server") else None if shutil.which("wrk") else "wrk is not installed"
+        if skip:
+            rows += [{"scenario": "api", "what": w, "skipped": skip} for _, w in targets]
         else:
-            log("api: wrk on /api/v1/health")
-            try:
-                p = self.start_server()
-                try:
-                    wrk = subprocess.run(["wrk", "-t2", "-c16", "-d10s", "--latency", SERVER_URL + "/api/v1/health"],
-                                         capture_output=True, text=True, check=True).stdout
-                finally:
-                    p.terminate()
-                    p.wait(10)
-                row["requests_per_s"] = float(re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1))
-                row["latency"] = {q: re.search(rf"^\s+{q}%\s+(\S+)", wrk, re.M).group(1) for q in ("50", "99")}
-            except (Failed, subprocess.CalledProcessError, AttributeError) as e:
-                row["error"] = str(e)
-        rows.append(row)
+            log(f"api: wrk -t2 -c32 -d{secs}s on /api/v1/dags and taskInstances")
+            rows += self.api_wrk(targets, secs)
         row = {"scenario": "distributed", "what": "scheduler + workers on PostgreSQL"}
         row["skipped"] = NA if not self.has_command("worker") else "needs a PostgreSQL server; none on this machine"
         rows.append(row)
         self.results["api"] = rows
 
+    def api_wrk(self, targets, secs):
+        base = os.path.join(self.tmp, "api")
+        home, dags = os.path.join(base, "home"), os.path.join(base, "dags")
+        fresh_dir(dags)
+        os.makedirs(home)
+        for i in range(19):
+            gen.write_all(os.path.join(base, "g"), f"api_dag_{i:02d}", gen.chain(3), "noop", peers=False)
+            os.replace(os.path.join(base, "g", "dag.yaml"), os.path.join(dags, f"api_dag_{i:02d}.yaml"))
+        gen.write_all(os.path.join(base, "g"), "api_wide", gen.layered(20, layers=4), "noop", peers=False)
+        os.replace(os.path.join(base, "g", "dag.yaml"), os.path.join(dags, "api_wide.yaml"))
+        out_path = os.path.join(base, "server.stdout")
+        with open(out_path, "w") as out:
+            p = subprocess.Popen([self.weft, "server", "--urls", SERVER_URL, "--home", home,
+                                  "--db", os.path.join(home, "weft.db"), "--dags", dags],
+                                 cwd=base, stdout=out, stderr=subprocess.DEVNULL)
+        rows = [{"scenario": "api", "what": w, "connections": 32, "threads": 2, "seconds": secs} for _, w in targets]
+        try:
+            deadline = time.time() + 30
+            token = None
+            while time.time() < deadline and not token:
+                if p.poll() is not None:
+                    raise Failed(f"weft server exited {p.returncode}")
+                m = re.search(r"token=(\S+)", open(out_path).read())
+                token = m.group(1) if m else None
+                time.sleep(0.2)
+            if not token:
+                raise Failed("weft server printed no token= line within 30 s")
+            auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+            def call(method, path, body=None):
+                req = urllib.request.Request(SERVER_URL + path, method=method, headers=auth,
+                                             data=json.dumps(body).encode() if body is not None else None)
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    return json.loads(r.read())
+
+            while time.time() < deadline and len(call("GET", "/api/v1/dags").get("dags", [])) < 20:
+                time.sleep(0.2)
+            time.sleep(3)  # idle: started, DAGs registered, nothing requested yet
+            rss_idle = proc_rss_kb(p.pid)
+            run_id = call("POST", "/api/v1/dags/api_wide/dagRuns", {"conf": {}})["run_id"]
+            state = None
+            while time.time() < deadline + 30 and state not in ("success", "failed"):
+                time.sleep(0.2)
+                state = call("GET", f"/api/v1/dags/api_wide/dagRuns/{run_id}")["state"]
+            if state != "success":
+                raise Failed(f"the triggered run ended {state}")
+            ntasks = len(call("GET", f"/api/v1/dags/api_wide/dagRuns/{run_id}/taskInstances")["task_instances"])
+            paths = {"dags": "/api/v1/dags",
+                     "tasks": f"/api/v1/dags/api_wide/dagRuns/{urllib.parse.quote(run_id)}/taskInstances"}
+            for row, (key, _) in zip(rows, targets):
+                # 2 s warm-up (JIT, connection set-up), not counted.
+                subprocess.run(["wrk", "-t2", "-c32", "-d2s", "-H", f"Authorization: Bearer {token}",
+                                SERVER_URL + paths[key]], capture_output=True, check=True, timeout=40)
+                wrk = subprocess.run(["wrk", "-t2", "-c32", f"-d{secs}s", "--latency", "-H",
+                                      f"Authorization: Bearer {token}", SERVER_URL + paths[key]],
+                                     capture_output=True, text=True, check=True, timeout=secs + 30).stdout
+                row.update(parse_wrk(wrk))
+                row["rss_idle_kb"] = rss_idle
+                if key == "tasks":
+                    row["task_instances"] = ntasks
+            rows[-1]["rss_after_kb"] = proc_rss_kb(p.pid)
+        except (Failed, OSError, KeyError, ValueError, AttributeError, subprocess.SubprocessError) as e:
+            for row in rows:
+                row.setdefault("error", str(e))
+        finally:
+            p.terminate()
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        return rows
+
+
+def proc_rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
+
+
+def wrk_ms(text):
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[m.group(2)]
+
+
+def parse_wrk(out):
+    """Requests/s, latency percentiles (ms), and the error counts wrk reports."""
+    res = {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+           "latency_ms": {q: wrk_ms(re.search(rf"^\s+{q}%\s+(\S+)", out, re.M).group(1)) for q in ("50", "99")},
+           "requests": int(re.search(r"(\d+) requests in", out).group(1))}
+    if m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out):
+        res["non_2xx"] = int(m.group(1))
+    if m := re.search(r"Socket errors:.*", out):
+        res["socket_errors"] = m.group(0)
+    return res
+
 
 def versions(weft):
     return {
-        "weft": sh(f"{weft} --version") + (f" (commit {c})" if (c := sh("git rev-parse --short HEAD")) else ""),
+        "weft": sh(f"{weft} --version") + (f" (commit {c}{' with uncommitted changes in src/' if sh('git status --porcelain src') else ''})"
+                                           if (c := sh("git rev-parse --short HEAD")) else ""),
         "dotnet": sh("dotnet --version"),
         "make": sh("make --version | head -1"),
         "ninja": sh("ninja --version"),
@@ -509,13 +708,63 @@ def table(doc):
         else:
             mem = fmt_mb(row["rss_kb"]["median"]) if "rss_kb" in row else "–"
         out.append(f"{head} {wall} | {mem} |")
-    out += ["", "### API and distributed mode", "", "| what | result |", "|---|---|"]
+    out += [""]
+    for row in r.get("scheduler", []):
+        out += ["### Scheduler (1,000 DAGs, `weft scheduler` on SQLite, executing in process)", ""]
+        if status(row):
+            out += [f"{row['what']}: {status(row)}", ""]
+            continue
+        ps, d = row["pass_ms"], row["delay_ms"]
+        due = row["due_passes"]
+        out += [f"Every DAG `schedule: \"{row['cron']}\"` (6-field cron, seconds first: a due point every "
+                f"15 s instead of every minute, so several fall in the run's time), `catchup: false`, no "
+                f"`start_date`, one `noop` task. The scheduler ran through {row['due_times']} due "
+                f"point{'s' if row['due_times'] != 1 else ''} ({row['runs']:,} scheduled runs, "
+                f"{row['runs_succeeded']:,} succeeded).", "",
+                "| what | p50 | p99 | max | count |", "|---|---|---|---|---|",
+                f"| loop pass (all passes but the first) | {ps['p50']:.1f} ms | {ps['p99']:.1f} ms | "
+                f"{ps['max']:.1f} ms | {ps['n']:,} passes |",
+                ] + ([f"| loop pass that created no run | {q['p50']:.1f} ms | {q['p99']:.1f} ms | {q['max']:.1f} ms | "
+                     f"{q['n']:,} passes |"] if (q := row.get("quiet_pass_ms")) else []) + [
+                "| loop pass that created the runs of a due point | " +
+                (f"{statistics.median(x['ms'] for x in due):.1f} ms | – | {max(x['ms'] for x in due):.1f} ms | "
+                 f"{len(due)} pass{'es' if len(due) > 1 else ''}, {sum(x['runs_created'] for x in due):,} runs |" if due else "– | – | – | none |"),
+                f"| first pass (registers the {row['dags']:,} files) | – | – | {row['first_pass_ms']:.0f} ms | 1 |",
+                f"| due → first task start (`start_date` − `data_interval_end`) | {d['p50']:.0f} ms | "
+                f"{d['p99']:.0f} ms | {d['max']:.0f} ms | {d['n']:,} runs |", "",
+                "Targets (scheduler issue): loop pass under 50 ms: " +
+                f"**{'met' if ps['p99'] < 50 else 'not met'}** at p99 ({ps['p99']:.1f} ms; max {ps['max']:.0f} ms"
+                + (f", {max(x['ms'] for x in due):.0f} ms in a pass that created runs" if due else "") + "); "
+                f"due → first task under 100 ms at the median: **{'met' if d['p50'] < 100 else 'not met'}** "
+                f"({d['p50']:.0f} ms).", ""]
+
+    out += ["### API and distributed mode", ""]
+    api = [x for x in r.get("api", []) if x["scenario"] == "api"]
+    if api:
+        secs = next((x["seconds"] for x in api if "seconds" in x), None)
+        out += [f"`wrk -t2 -c32 -d{secs}s --latency` with an admin token, against `weft server` on the same "
+                "2 cores, after one run of a 20-task DAG succeeded and a 2 s warm-up of the same endpoint; "
+                "20 DAGs in the folder. Idle RSS: `VmRSS` once the DAGs are registered, before any load.", "",
+                "| endpoint | requests/s | latency p50 | latency p99 | requests | server idle RSS |",
+                "|---|---|---|---|---|---|"]
+        for row in api:
+            if status(row):
+                out.append(f"| {row['what']} | {status(row)} | | | | |")
+                continue
+            errs = f" ({row['non_2xx']:,} non-2xx)" if row.get("non_2xx") else ""
+            out.append(f"| {row['what']} | {row['requests_per_s']:,.0f}{errs} | {fmt_ms(row['latency_ms']['50'])} | "
+                       f"{fmt_ms(row['latency_ms']['99'])} | {row['requests']:,} | {fmt_mb(row['rss_idle_kb'])} |")
+        ok = [x for x in api if "requests_per_s" in x]
+        out += ["", "Targets (API issue): ≥ 10,000 requests/s and p99 under 20 ms: " +
+                ("; ".join(f"`{x['what'].split(' (')[0].replace('GET ', '')}` "
+                           f"**{'met' if x['requests_per_s'] >= 10000 and x['latency_ms']['99'] < 20 and not x.get('non_2xx') else 'not met'}** "
+                           f"({x['requests_per_s']:,.0f}/s, p99 {fmt_ms(x['latency_ms']['99'])})" for x in ok)
+                 if ok else "pending") + ".", ""]
+    out += ["| what | result |", "|---|---|"]
     for row in r.get("api", []):
-        result = status(row)
-        if not result and "requests_per_s" in row:
-            result = (f"{row['requests_per_s']:,.0f} requests/s, latency p50 {row['latency']['50']}, "
-                      f"p99 {row['latency']['99']}")
-        out.append(f"| {row['what']} | {result or '–'} |")
+        if row["scenario"] == "api":
+            continue
+        out.append(f"| {row['what']} | {status(row) or '–'} |")
     return "\n".join(out) + "\n"
 
 
@@ -536,7 +785,7 @@ def main():
     ap.add_argument("--weft", required=True, help="the weft executable")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--benchmarks", help="Weft.Benchmarks.dll (full mode)")
-    ap.add_argument("--only", help="comma-separated scenarios (shell,engine,chain,footprint,load,api)")
+    ap.add_argument("--only", help="comma-separated scenarios (shell,engine,chain,footprint,load,scheduler,api)")
     ap.add_argument("--command", default="bench/run.sh")
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
@@ -545,7 +794,7 @@ def main():
     doc = {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "command": a.command, "quick": a.quick,
            "machine": machine(), "versions": versions(b.weft), "load_before": loadavg()}
     steps = {"shell": b.shell_dag, "engine": b.engine, "chain": b.chain, "footprint": b.footprint,
-             "load": b.load, "api": b.api}
+             "load": b.load, "scheduler": b.scheduler, "api": b.api}
     chosen = a.only.split(",") if a.only else list(steps)
     t0 = time.time()
     try:
@@ -558,6 +807,8 @@ def main():
     doc["results"] = b.results
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     out = os.path.join(HERE, "results", now.strftime("%Y-%m-%d") + ("-quick" if a.quick else "") + ".json")
+    if os.path.exists(out):  # keep the day's earlier results, which the reading may cite
+        out = out[:-5] + now.strftime("-%H%M") + ".json"
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)
     write_readme(doc)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Weft.Core.Runs;
 using Weft.Core.Scheduling;
@@ -16,6 +17,9 @@ namespace Weft.Engine.Scheduling;
 internal sealed partial class SchedulerLoop
 {
     private const int ListLimit = 10_000;
+
+    /// <summary>WEFT_SCHEDULER_TRACE=1 prints every pass's duration on stderr (for bench/).</summary>
+    private static readonly bool TracePasses = Environment.GetEnvironmentVariable("WEFT_SCHEDULER_TRACE") == "1";
 
     private readonly IStateStore _store;
     private readonly SchedulerOptions _options;
@@ -59,7 +63,12 @@ internal sealed partial class SchedulerLoop
                 TimeSpan sleep;
                 try
                 {
+                    var started = Stopwatch.GetTimestamp();
                     sleep = await PassAsync(cancellationToken).ConfigureAwait(false);
+                    if (TracePasses)
+                    {
+                        Console.Error.WriteLine($"weft: scheduler pass {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms, {Registry.Dags.Count} dags, sleep {sleep.TotalMilliseconds:F0} ms");
+                    }
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
