@@ -164,7 +164,9 @@ internal sealed partial class RunExecutor
             }
 
             await Task.WhenAny(waits).ConfigureAwait(false);
-            await wake.CancelAsync().ConfigureAwait(false);
+            // Synchronous on purpose: the callbacks only drop the other waits' timers and registrations, and
+            // CancelAsync would run them on the thread pool and hold the loop for that hop on every wake-up.
+            wake.Cancel();
         }
 
         private async Task CommitAsync()
