@@ -7,7 +7,7 @@ public sealed partial class SqliteStateStore
 {
     /// <inheritdoc />
     /// <remarks>
-    /// The hot path of a large run. Each statement is prepared once for the transaction and re-bound per row.
+    /// The hot path of a large run. Each statement is prepared once on the writer connection, kept across transactions, and re-bound per row.
     /// Runs, task instances and ended attempts are whole-row updates by key, inserted when the key is missing.
     /// </remarks>
     public Task CommitAsync(StateBatch batch, CancellationToken cancellationToken)
@@ -22,8 +22,8 @@ public sealed partial class SqliteStateStore
         {
             if (batch.Runs.Count > 0)
             {
-                using var update = RunRows.Update(connection);
-                using var insert = RunRows.Insert(connection);
+                var update = _statements.Get(connection, "run.update", RunRows.Update);
+                var insert = _statements.Get(connection, "run.insert", RunRows.Insert);
                 foreach (var run in batch.Runs)
                 {
                     RunRows.Bind(update, run);
@@ -37,8 +37,8 @@ public sealed partial class SqliteStateStore
 
             if (batch.TaskInstances.Count > 0)
             {
-                using var update = TaskInstanceRows.Update(connection);
-                using var insert = TaskInstanceRows.Insert(connection);
+                var update = _statements.Get(connection, "task.update", TaskInstanceRows.Update);
+                var insert = _statements.Get(connection, "task.insert", TaskInstanceRows.Insert);
                 var rows = batch.TaskInstances;
                 for (var i = 0; i < rows.Count; i++)
                 {
@@ -57,7 +57,7 @@ public sealed partial class SqliteStateStore
 
             if (batch.AttemptsStarted.Count > 0)
             {
-                using var insert = AttemptRows.Insert(connection);
+                var insert = _statements.Get(connection, "attempt.insert", AttemptRows.Insert);
                 foreach (var attempt in batch.AttemptsStarted)
                 {
                     AttemptRows.Bind(insert, attempt);
@@ -67,8 +67,8 @@ public sealed partial class SqliteStateStore
 
             if (batch.AttemptsEnded.Count > 0)
             {
-                using var update = AttemptRows.Update(connection);
-                using var insert = AttemptRows.Insert(connection);
+                var update = _statements.Get(connection, "attempt.update", AttemptRows.Update);
+                var insert = _statements.Get(connection, "attempt.insert", AttemptRows.Insert);
                 foreach (var attempt in batch.AttemptsEnded)
                 {
                     AttemptRows.Bind(update, attempt);
@@ -82,7 +82,7 @@ public sealed partial class SqliteStateStore
 
             if (batch.Events.Count > 0)
             {
-                using var insert = EventRows.Insert(connection);
+                var insert = _statements.Get(connection, "event.insert", EventRows.Insert);
                 foreach (var e in batch.Events)
                 {
                     EventRows.Bind(insert, e);

@@ -20,6 +20,7 @@ public sealed partial class SqliteStateStore : IStateStore
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private SqliteConnection? _writer;
+    private readonly Statements.StatementCache _statements = new();
     private bool _disposed;
 
     /// <summary>Creates a store over a database file; call <see cref="InitializeAsync"/> before use.</summary>
@@ -97,6 +98,7 @@ public sealed partial class SqliteStateStore : IStateStore
                 {
                     _logger.LogDebug(ex, "PRAGMA optimize failed on close");
                 }
+                _statements.Dispose();
                 await _writer.DisposeAsync();
                 _writer = null;
             }

@@ -75,7 +75,9 @@ internal sealed partial class RunExecutor
         private readonly RunExecutor _x;
         private readonly LiveRun _run;
         private readonly StateBatch _batch = new();
-        private readonly Channel<AttemptFinished> _finished = Channel.CreateUnbounded<AttemptFinished>(new UnboundedChannelOptions { SingleReader = true });
+        // Synchronous continuations: a waiting loop wakes on the thread that posts the attempt's end (the last thing
+        // the attempt's task does, holding no lock) instead of one hop later on the thread pool.
+        private readonly Channel<AttemptFinished> _finished = Channel.CreateUnbounded<AttemptFinished>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
         private readonly PriorityQueue<string, (int Priority, int Order)> _ready = new();
         private readonly PriorityQueue<string, DateTimeOffset> _retries = new();
         private readonly Dictionary<string, RunningAttempt> _running = new(StringComparer.Ordinal);
@@ -164,7 +166,9 @@ internal sealed partial class RunExecutor
             }
 
             await Task.WhenAny(waits).ConfigureAwait(false);
-            await wake.CancelAsync().ConfigureAwait(false);
+            // Synchronous on purpose: the callbacks only drop the other waits' timers and registrations, and
+            // CancelAsync would run them on the thread pool and hold the loop for that hop on every wake-up.
+            wake.Cancel();
         }
 
         private async Task CommitAsync()
