@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Weft.Core.Dags;
+using Weft.Core.Scheduling;
 using Weft.Engine.Storage;
 
 namespace Weft.Engine.Execution;
@@ -7,9 +8,6 @@ namespace Weft.Engine.Execution;
 /// <summary>Creates manual runs: a fresh run id from the current time, the DAG's params overridden by the caller's.</summary>
 internal static class RunLauncher
 {
-    /// <summary>The run id of a manual run started at <paramref name="time"/>.</summary>
-    public static string ManualRunId(DateTimeOffset time) => "manual__" + Json.RunJson.Time(time);
-
     public static async Task<RunRecord> CreateManualRunAsync(
         IStateStore store,
         DagDefinition dag,
@@ -24,7 +22,7 @@ internal static class RunLauncher
         {
             // Two manual runs in the same millisecond would share an id; the later one moves on by a millisecond.
             var at = now.AddMilliseconds(attempt);
-            var run = RunFactory.NewRun(dag, ManualRunId(at), "manual", at, at, at, effective, dagFile, now);
+            var run = RunFactory.NewRun(dag, RunIds.Manual(at), "manual", at, at, at, effective, dagFile, now);
             try
             {
                 await store.CreateRunAsync(run, RunFactory.NewTaskInstances(dag, run.RunId), cancellationToken).ConfigureAwait(false);

@@ -9,7 +9,7 @@ namespace Weft.Engine.Json;
 internal static class RunJson
 {
     /// <summary>Times as ISO-8601 UTC with milliseconds.</summary>
-    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset t) => Weft.Core.Scheduling.RunIds.Format(t);
 
     /// <summary>The run as a JSON document.</summary>
     public static string Serialize(RunSnapshot snapshot, bool indented = false)

@@ -103,7 +103,7 @@ internal static class DagRunEndpoints
             {
                 var now = time.GetUtcNow();
                 var at = request.LogicalDate ?? now;
-                run = RunFactory.NewRun(dag, request.RunId ?? RunLauncher.ManualRunId(at), "manual", at, at, at,
+                run = RunFactory.NewRun(dag, request.RunId ?? Weft.Core.Scheduling.RunIds.Manual(at), "manual", at, at, at,
                     RunFactory.EffectiveParams(dag, conf), null, now);
                 await store.CreateRunAsync(run, RunFactory.NewTaskInstances(dag, run.RunId), cancellationToken);
             }

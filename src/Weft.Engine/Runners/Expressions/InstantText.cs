@@ -1,4 +1,4 @@
-using System.Globalization;
+using Weft.Core.Scheduling;
 
 namespace Weft.Engine.Runners.Expressions;
 
@@ -7,7 +7,5 @@ internal static class InstantText
 {
     /// <summary>ISO-8601 UTC with milliseconds (<c>2026-11-22T10:00:00.000Z</c>); empty for null.</summary>
     public static string Format(DateTimeOffset? instant) =>
-        instant is { } value
-            ? value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
-            : string.Empty;
+        instant is { } value ? RunIds.Format(value) : string.Empty;
 }
