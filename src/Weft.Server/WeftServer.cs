@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -26,6 +27,17 @@ namespace Weft.Server;
 /// </summary>
 internal static class WeftServer
 {
+    /// <summary>
+    /// ASP.NET Core logs several lines per request at Information (request start and end, endpoint, result); at
+    /// thousands of requests a second writing them costs more than answering. Start-up lines stay.
+    /// </summary>
+    private static readonly Dictionary<string, string?> LoggingDefaults = new(StringComparer.Ordinal)
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+    };
+
     /// <summary>Builds the application; run it with <c>RunAsync</c>.</summary>
     /// <param name="environment">The opened stores and folders.</param>
     /// <param name="args">Configuration arguments (<c>--Server:KEY=VALUE</c>).</param>
@@ -40,6 +52,8 @@ internal static class WeftServer
             // Never Development: that would add the developer exception page, with stack traces, to responses.
             EnvironmentName = Environments.Production,
         });
+        // Lowest precedence: appsettings.json, environment and arguments can still turn these up again.
+        ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
         builder.Configuration.AddEnvironmentVariables("WEFT_");
         builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder);
@@ -85,10 +99,14 @@ internal static class WeftServer
         services.AddSingleton<ServerSecrets>();
         services.AddSingleton<Heartbeats>();
         services.AddSingleton<DagCatalog>();
+        services.AddSingleton<DagList>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RunActions>();
+        services.AddSingleton<FinishedRuns>();
         services.AddSingleton<AuthFailureLimiter>();
+        services.AddSingleton<ActiveTokens>();
         services.AddSingleton<TokenUsage>();
+        services.AddHostedService(sp => sp.GetRequiredService<TokenUsage>());
         services.AddSingleton<WeftMetrics>();
         services.AddSingleton<PrometheusExporter>();
 

@@ -26,21 +26,15 @@ internal static class DagEndpoints
             .WithSummary("Get a DAG's file as registered").ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Results<Ok<DagCollection>, ProblemHttpResult>> ListAsync(
-        IStateStore store, DagCatalog catalog, string? tags, bool? paused, int? limit, int? offset, CancellationToken cancellationToken)
+    private static async Task<Results<JsonBytes<DagCollection>, ProblemHttpResult>> ListAsync(
+        DagList list, string? tags, bool? paused, int? limit, int? offset, CancellationToken cancellationToken)
     {
         if (!Paging.TryCreate(limit, offset, out var page, out var problem))
         {
             return problem!;
         }
 
-        var wanted = (tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var all = (await store.ListDagsAsync(cancellationToken))
-            .Where(d => paused is null || d.IsPaused == paused)
-            .Select(d => ApiMapper.Dag(d, catalog.Parse(d)))
-            .Where(d => wanted.Length == 0 || d.Tags.Any(t => wanted.Contains(t, StringComparer.Ordinal)))
-            .ToList();
-        return TypedResults.Ok(new DagCollection(page.Apply(all), all.Count));
+        return await list.PageAsync(tags, paused, page, cancellationToken);
     }
 
     private static async Task<Results<Ok<DagResponse>, ProblemHttpResult>> GetAsync(
@@ -51,21 +45,24 @@ internal static class DagEndpoints
     }
 
     private static async Task<Results<Ok<DagResponse>, ProblemHttpResult>> PatchAsync(
-        [FromRoute(Name = "dag_id")] string dagId, DagPatch patch, IStateStore store, DagCatalog catalog, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+        [FromRoute(Name = "dag_id")] string dagId, DagPatch patch, IStateStore store, DagCatalog catalog, DagList list, AuditLog audit, HttpContext http,
+        CancellationToken cancellationToken)
     {
         if (patch.IsPaused is not { } paused)
         {
             return Problems.BadRequest("the body must set 'is_paused' (true or false)");
         }
 
-        if (!await store.SetPausedAsync(dagId, paused, cancellationToken))
+        var found = await store.SetPausedAsync(dagId, paused, cancellationToken);
+        list.Invalidate();
+        if (!found)
         {
             return Problems.NotFound($"no DAG '{dagId}'");
         }
 
         await audit.WriteAsync(http, paused ? "dag_paused" : "dag_unpaused", dagId, null, null, paused ? "paused" : "unpaused", cancellationToken);
-        var found = await catalog.GetAsync(dagId, cancellationToken);
-        return found is { } f ? TypedResults.Ok(ApiMapper.Dag(f.Record, f.Load)) : Problems.NotFound($"no DAG '{dagId}'");
+        var dag = await catalog.GetAsync(dagId, cancellationToken);
+        return dag is { } f ? TypedResults.Ok(ApiMapper.Dag(f.Record, f.Load)) : Problems.NotFound($"no DAG '{dagId}'");
     }
 
     private static async Task<Results<Ok<DagSourceResponse>, ContentHttpResult, ProblemHttpResult>> SourceAsync(

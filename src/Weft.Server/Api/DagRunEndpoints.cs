@@ -122,9 +122,9 @@ internal static class DagRunEndpoints
     }
 
     private static async Task<Results<Ok<DagRunResponse>, ProblemHttpResult>> GetAsync(
-        [FromRoute(Name = "dag_id")] string dagId, [FromRoute(Name = "run_id")] string runId, IStateStore store, ServerSecrets secrets, CancellationToken cancellationToken)
+        [FromRoute(Name = "dag_id")] string dagId, [FromRoute(Name = "run_id")] string runId, FinishedRuns runs, ServerSecrets secrets, CancellationToken cancellationToken)
     {
-        var snapshot = await store.GetRunAsync(dagId, runId, cancellationToken);
+        var snapshot = await runs.GetAsync(dagId, runId, cancellationToken);
         return snapshot is null
             ? Problems.NotFound($"no run '{runId}' of DAG '{dagId}'")
             : TypedResults.Ok(ApiMapper.Run(snapshot.Run, snapshot.Tasks, await secrets.MaskerAsync(cancellationToken)));

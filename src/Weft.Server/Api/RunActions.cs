@@ -13,7 +13,7 @@ namespace Weft.Server.Api;
 /// execution in this process (so no executor overwrites the change), writes the change and an audit event in one
 /// batch, and queues the run again when something is left to do; the executor then resumes it.
 /// </summary>
-internal sealed class RunActions(IStateStore store, DagCatalog catalog, IRunControl control, AuditLog audit, TimeProvider time)
+internal sealed class RunActions(IStateStore store, DagCatalog catalog, IRunControl control, AuditLog audit, FinishedRuns finished, TimeProvider time)
 {
     /// <summary>The outcome: the run after the change, or an error for the caller to turn into a problem.</summary>
     internal sealed record Outcome(RunSnapshot? Run, IReadOnlyList<string> TaskIds, int Status = 200, string? Error = null);
@@ -70,7 +70,7 @@ internal sealed class RunActions(IStateStore store, DagCatalog catalog, IRunCont
 
         batch.Runs.Add(snapshot.Run with { State = RunState.Queued, EndDate = null });
         batch.Events.Add(audit.Event(http, "cleared", dagId, runId, clear.Count == 1 ? clear[0] : null, $"cleared {clear.Count} task(s): {string.Join(", ", clear.Take(20))}"));
-        await store.CommitAsync(batch, cancellationToken);
+        await CommitAsync(batch, cancellationToken);
         control.Nudge();
         return new Outcome(await store.GetRunAsync(dagId, runId, cancellationToken), clear);
     }
@@ -106,7 +106,7 @@ internal sealed class RunActions(IStateStore store, DagCatalog catalog, IRunCont
         }
 
         batch.Events.Add(audit.Event(http, "run_marked", dagId, runId, null, $"run marked {state.ToName()}"));
-        await store.CommitAsync(batch, cancellationToken);
+        await CommitAsync(batch, cancellationToken);
         if (state == RunState.Queued)
         {
             control.Nudge();
@@ -137,9 +137,22 @@ internal sealed class RunActions(IStateStore store, DagCatalog catalog, IRunCont
         // The run is queued again so the executor carries on from the new state (or settles the run's own state).
         batch.Runs.Add(snapshot.Run with { State = RunState.Queued, EndDate = null });
         batch.Events.Add(audit.Event(http, "task_marked", dagId, runId, taskId, $"task marked {state.ToName()}"));
-        await store.CommitAsync(batch, cancellationToken);
+        await CommitAsync(batch, cancellationToken);
         control.Nudge();
         return new Outcome(await store.GetRunAsync(dagId, runId, cancellationToken), [taskId]);
+    }
+
+    private async Task CommitAsync(StateBatch batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.CommitAsync(batch, cancellationToken);
+        }
+        finally
+        {
+            // Also after a failure: the commit may have reached the database before the error.
+            finished.Invalidate();
+        }
     }
 
     private static void AddDownstream(DagDefinition dag, HashSet<string> chosen)

@@ -27,9 +27,9 @@ internal static class TaskInstanceEndpoints
             .WithSummary("Clear a task instance (and optionally its downstream) so it runs again").ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Results<Ok<TaskInstanceCollection>, ProblemHttpResult>> ListAsync(
+    private static async Task<Results<JsonBytes<TaskInstanceCollection>, ProblemHttpResult>> ListAsync(
         [FromRoute(Name = "dag_id")] string dagId, [FromRoute(Name = "run_id")] string runId, string? state, int? limit, int? offset,
-        IStateStore store, ServerSecrets secrets, CancellationToken cancellationToken)
+        FinishedRuns runs, ServerSecrets secrets, CancellationToken cancellationToken)
     {
         if (!Paging.TryCreate(limit, offset, out var page, out var problem))
         {
@@ -47,22 +47,16 @@ internal static class TaskInstanceEndpoints
             filter = parsed;
         }
 
-        var snapshot = await store.GetRunAsync(dagId, runId, cancellationToken);
-        if (snapshot is null)
-        {
-            return Problems.NotFound($"no run '{runId}' of DAG '{dagId}'");
-        }
-
         var masker = await secrets.MaskerAsync(cancellationToken);
-        var all = snapshot.Tasks.Where(t => filter is null || t.State == filter).ToList();
-        return TypedResults.Ok(new TaskInstanceCollection([.. page.Apply(all).Select(t => ApiMapper.TaskInstance(t, masker))], all.Count));
+        var answer = await runs.TaskInstancesAsync(dagId, runId, filter, page, masker, cancellationToken);
+        return answer is null ? Problems.NotFound($"no run '{runId}' of DAG '{dagId}'") : answer;
     }
 
     private static async Task<Results<Ok<TaskInstanceResponse>, ProblemHttpResult>> GetAsync(
         [FromRoute(Name = "dag_id")] string dagId, [FromRoute(Name = "run_id")] string runId, [FromRoute(Name = "task_id")] string taskId,
-        IStateStore store, ServerSecrets secrets, CancellationToken cancellationToken)
+        FinishedRuns runs, ServerSecrets secrets, CancellationToken cancellationToken)
     {
-        var snapshot = await store.GetRunAsync(dagId, runId, cancellationToken);
+        var snapshot = await runs.GetAsync(dagId, runId, cancellationToken);
         var task = snapshot?.Tasks.FirstOrDefault(t => t.TaskId == taskId);
         return task is null
             ? Problems.NotFound($"no task instance '{taskId}' in run '{runId}' of DAG '{dagId}'")

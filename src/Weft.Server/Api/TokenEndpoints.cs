@@ -29,7 +29,7 @@ internal static class TokenEndpoints
     }
 
     private static async Task<Results<Created<CreatedTokenResponse>, ProblemHttpResult>> CreateAsync(
-        TokenRequest request, IAccessStore access, AuditLog audit, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
+        TokenRequest request, IAccessStore access, ActiveTokens active, AuditLog audit, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
     {
         if (request.Name is not { } name || !RouteIds.Id().IsMatch(name))
         {
@@ -42,6 +42,7 @@ internal static class TokenEndpoints
         }
 
         var token = await ApiTokens.CreateAsync(access, name, role, time.GetUtcNow(), cancellationToken);
+        active.Invalidate();
         if (token is null)
         {
             return Problems.Conflict($"a token named '{name}' exists");
@@ -52,9 +53,11 @@ internal static class TokenEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
-        [FromRoute(Name = "name")] string name, IAccessStore access, AuditLog audit, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
+        [FromRoute(Name = "name")] string name, IAccessStore access, ActiveTokens active, AuditLog audit, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
     {
-        if (!await access.RevokeTokenAsync(name, time.GetUtcNow(), cancellationToken))
+        var revoked = await access.RevokeTokenAsync(name, time.GetUtcNow(), cancellationToken);
+        active.Invalidate();
+        if (!revoked)
         {
             return Problems.NotFound($"no active token '{name}'");
         }

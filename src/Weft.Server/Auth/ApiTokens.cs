@@ -32,29 +32,4 @@ internal static class ApiTokens
         var created = await store.CreateTokenAsync(new TokenRecord(name, role, Hash(token), now, null, null), cancellationToken).ConfigureAwait(false);
         return created ? token : null;
     }
-
-    /// <summary>
-    /// The active token whose hash matches, compared in constant time against every candidate (no early exit), so
-    /// the response time says nothing about how close a guess was.
-    /// </summary>
-    public static TokenRecord? Match(string presented, IReadOnlyList<TokenRecord> active)
-    {
-        var hash = HashBytes(presented);
-        Span<byte> stored = stackalloc byte[32];
-        TokenRecord? found = null;
-        foreach (var token in active)
-        {
-            if (token.Hash.Length != 64 || Convert.FromHexString(token.Hash, stored, out _, out var written) != System.Buffers.OperationStatus.Done || written != 32)
-            {
-                continue;
-            }
-
-            if (CryptographicOperations.FixedTimeEquals(hash, stored))
-            {
-                found = token;
-            }
-        }
-
-        return found;
-    }
 }

@@ -1,25 +1,23 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Weft.Engine.Storage;
 using Weft.Server.Api;
 
 namespace Weft.Server.Auth;
 
 /// <summary>
-/// <c>Authorization: Bearer TOKEN</c>: the token's hash is matched against the active tokens in the database on
-/// every request, so a revocation (even from another process) takes effect at once. Failures feed the
-/// <see cref="AuthFailureLimiter"/>; 401 and 403 answers are problem details.
+/// <c>Authorization: Bearer TOKEN</c>: the token's hash is matched against the active tokens (kept in memory by
+/// <see cref="ActiveTokens"/>: a revocation through this server takes effect at once, one from another process within
+/// a second). Failures feed the <see cref="AuthFailureLimiter"/>; 401 and 403 answers are problem details.
 /// </summary>
 internal sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IAccessStore access,
+    ActiveTokens tokens,
     AuthFailureLimiter limiter,
     TokenUsage usage)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -43,18 +41,14 @@ internal sealed class TokenAuthenticationHandler(
         }
 
         var presented = header["Bearer ".Length..].Trim();
-        var active = await access.ListActiveTokensAsync(Context.RequestAborted);
-        var token = ApiTokens.Match(presented, active);
+        var token = await tokens.FindAsync(presented, Context.RequestAborted);
         if (token is null)
         {
             return Fail("the token is not valid (unknown or revoked)");
         }
 
-        await usage.TouchAsync(token.Name, Context.RequestAborted);
-        var claims = new List<Claim> { new(ClaimTypes.Name, token.Name) };
-        claims.AddRange(Roles.Granted(token.Role).Select(r => new Claim(ClaimTypes.Role, r)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+        usage.Touch(token.Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(token.Principal, SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -75,24 +69,5 @@ internal sealed class TokenAuthenticationHandler(
         limiter.RecordFailure(Context.Connection.RemoteIpAddress);
         Context.Items[FailureKey] = why;
         return AuthenticateResult.Fail(why);
-    }
-}
-
-/// <summary>Writes a token's last use at most once a minute, so reads do not each cost a database write.</summary>
-internal sealed class TokenUsage(IAccessStore access, TimeProvider time)
-{
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _written = new(StringComparer.Ordinal);
-
-    public async Task TouchAsync(string name, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        if (_written.TryGetValue(name, out var last) && now - last < Interval)
-        {
-            return;
-        }
-
-        _written[name] = now;
-        await access.TouchTokenAsync(name, now, cancellationToken);
     }
 }

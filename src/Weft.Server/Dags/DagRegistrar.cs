@@ -18,6 +18,7 @@ internal sealed class DagRegistrar(
     ServerEnvironment environment,
     IOptions<ServerOptions> options,
     Heartbeats heartbeats,
+    DagList list,
     ILogger<DagRegistrar> logger) : BackgroundService
 {
     private readonly Dictionary<string, string> _registered = new(StringComparer.Ordinal);
@@ -103,6 +104,7 @@ internal sealed class DagRegistrar(
                 dag.Id, path, text, hash, IsPaused: false, dag.Schedule?.Text,
                 JsonSerializer.Serialize(dag.Tags), LoadError: null, environment.Time.GetUtcNow()), cancellationToken);
             _registered[dag.Id] = hash;
+            list.Invalidate();
             logger.LogInformation("Registered DAG {DagId} from {File}", dag.Id, path);
         }
     }

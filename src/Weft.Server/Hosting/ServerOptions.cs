@@ -42,6 +42,14 @@ internal sealed class ServerOptions
     /// <summary>Where relative script paths are looked up first; default <c>./tasks</c>.</summary>
     public string? TasksDir { get; set; }
 
+    /// <summary>
+    /// How old the in-memory copies of database state that the API answers from (active tokens, the DAG list, a
+    /// finished run's task instances) may get before they are read again. Changes made through this server show
+    /// at once; changes made by another process on the same database (<c>weft tokens revoke</c>, <c>weft dags
+    /// pause</c>, <c>weft tasks clear</c>) show within this time.
+    /// </summary>
+    public TimeSpan CacheRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Checks the values; each message names the setting.</summary>
     public IEnumerable<string> Validate()
     {
@@ -79,6 +87,11 @@ internal sealed class ServerOptions
         if (ExecutorPollInterval < TimeSpan.FromMilliseconds(10))
         {
             yield return "Server:ExecutorPollInterval must be at least 10ms";
+        }
+
+        if (CacheRefreshInterval < TimeSpan.Zero || CacheRefreshInterval > TimeSpan.FromMinutes(1))
+        {
+            yield return "Server:CacheRefreshInterval must be between 0 and 1 minute";
         }
 
         if (MaxActiveRuns < 1)
