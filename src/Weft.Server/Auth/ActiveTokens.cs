@@ -12,11 +12,11 @@ namespace Weft.Server.Auth;
 /// The active tokens, kept in memory so a request costs a hash and a lookup instead of a database read. The set is
 /// read again when it is older than <see cref="ServerOptions.CacheRefreshInterval"/> (so a token revoked by another
 /// process is refused within that time), at once after a token is created or revoked through this server, and on
-/// a miss when older than a tenth of a second (so a token just created by <c>weft tokens create</c> works at once).
+/// a miss (so a token just created by <c>weft tokens create</c> works at once; a miss costs the database read every
+/// request used to cost, and repeated misses from one address are cut off by <see cref="AuthFailureLimiter"/>).
 /// </summary>
 internal sealed class ActiveTokens
 {
-    private static readonly TimeSpan MissMaxAge = TimeSpan.FromMilliseconds(100);
     private readonly RefreshingValue<TokenSet> _set;
     private readonly TimeSpan _maxAge;
 
@@ -31,7 +31,7 @@ internal sealed class ActiveTokens
     {
         var hash = ApiTokens.HashBytes(presented);
         var found = (await _set.GetAsync(_maxAge, cancellationToken)).Find(hash);
-        return found ?? (await _set.GetAsync(MissMaxAge, cancellationToken)).Find(hash);
+        return found ?? (await _set.GetAsync(TimeSpan.Zero, cancellationToken)).Find(hash);
     }
 
     /// <summary>Reads the tokens again on the next request: call after creating or revoking one.</summary>
