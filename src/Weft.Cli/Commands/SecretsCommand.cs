@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Weft.Engine.Json;
 using Weft.Engine.Secrets;
 using Weft.Server.Api;
 
@@ -93,7 +94,7 @@ internal sealed class SecretsListCommand : WeftCommand
             var secrets = await access.ListSecretsAsync(cancellationToken).ConfigureAwait(false);
             if (context.Json)
             {
-                context.WriteJson(secrets.Select(s => new { s.Name, updated_at = s.UpdatedAt }));
+                context.WriteJson(secrets.Select(s => new { s.Name, updated_at = RunJson.Time(s.UpdatedAt) }));
                 return ExitCodes.Success;
             }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Weft.Engine.Json;
 using Weft.Server.Api;
 using Weft.Server.Auth;
 
@@ -81,7 +82,15 @@ internal sealed class TokensListCommand : WeftCommand
             var tokens = await access.ListTokensAsync(cancellationToken).ConfigureAwait(false);
             if (context.Json)
             {
-                context.WriteJson(tokens.Select(t => new { t.Name, t.Role, created_at = t.CreatedAt, last_used_at = t.LastUsedAt, revoked_at = t.RevokedAt }));
+                // Times as the run JSON and the API write them (UTC, milliseconds, Z).
+                context.WriteJson(tokens.Select(t => new
+                {
+                    t.Name,
+                    t.Role,
+                    created_at = RunJson.Time(t.CreatedAt),
+                    last_used_at = t.LastUsedAt is { } used ? RunJson.Time(used) : null,
+                    revoked_at = t.RevokedAt is { } revoked ? RunJson.Time(revoked) : null,
+                }));
                 return ExitCodes.Success;
             }
 
