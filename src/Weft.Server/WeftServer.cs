@@ -12,6 +12,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Weft.Engine.Secrets;
 using Weft.Server.Api;
+using Weft.Server.Api.Models;
 using Weft.Server.Auth;
 using Weft.Server.Dags;
 using Weft.Server.Execution;
@@ -193,7 +194,7 @@ internal static class WeftServer
     private static void MapEndpoints(WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapGet("/", () => TypedResults.Ok(new { name = "weft", api = "/api/v1", openapi = "/openapi/v1.json", health = "/api/v1/health" }))
+        app.MapGet("/", () => TypedResults.Ok(RootResponse.Instance))
             .AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Render(), PrometheusExporter.ContentType))
             .RequireAuthorization(Roles.Viewer).WithTags("Monitoring").WithName("get_metrics")

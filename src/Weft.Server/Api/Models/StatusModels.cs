@@ -17,3 +17,9 @@ internal sealed record ComponentHealth(string Status, DateTimeOffset? LatestHear
 
 /// <summary><c>GET /api/v1/health</c>.</summary>
 internal sealed record HealthResponse(string Status, ComponentHealth Database, ComponentHealth Scheduler, ComponentHealth Executor, ComponentHealth DagProcessor);
+
+/// <summary><c>GET /</c>: where things are.</summary>
+internal sealed record RootResponse(string Name, string Api, string Openapi, string Health)
+{
+    public static RootResponse Instance { get; } = new("weft", "/api/v1", "/openapi/v1.json", "/api/v1/health");
+}
