@@ -46,7 +46,9 @@ internal static class WeftServer
     public static async Task<WebApplication> BuildAsync(
         ServerEnvironment environment, string[] args, Action<WebApplicationBuilder>? configure, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        // The slim builder leaves out what this server does not use (IIS integration, HTTP/3, hosting startup
+        // assemblies, regex route constraints), which the process would otherwise load and keep mapped.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = args,
             ContentRootPath = Directory.GetCurrentDirectory(),
@@ -66,6 +68,8 @@ internal static class WeftServer
             throw new OptionsValidationException(ServerOptions.Section, typeof(ServerOptions), problems);
         }
 
+        // https:// URLs and Kestrel certificate settings, which the slim builder does not read by itself.
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.UseUrls(settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
