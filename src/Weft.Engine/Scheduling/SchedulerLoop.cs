@@ -11,13 +11,12 @@ namespace Weft.Engine.Scheduling;
 /// The scheduler: registers the DAGs folder, creates runs as they fall due (catchup, <c>max_active_runs</c>,
 /// paused DAGs), executes queued runs in this process when given an executor, and records SLA misses.
 /// One pass does all of it; between passes the loop sleeps until the next run is due, at most
-/// <see cref="SchedulerOptions.MaxSleep"/>, and is woken early by a change in the folder or a run ending.
+/// <see cref="SchedulerOptions.MaxSleep"/>, and is woken early by a change in the folder or by the end of a run
+/// that other runs of its DAG wait for.
 /// The clock is the injected <see cref="TimeProvider"/>; the database is the only shared state.
 /// </summary>
 internal sealed partial class SchedulerLoop
 {
-    private const int ListLimit = 10_000;
-
     /// <summary>WEFT_SCHEDULER_TRACE=1 prints every pass's duration on stderr (for bench/).</summary>
     private static readonly bool TracePasses = Environment.GetEnvironmentVariable("WEFT_SCHEDULER_TRACE") == "1";
 
@@ -30,6 +29,8 @@ internal sealed partial class SchedulerLoop
     private readonly SlaMonitor _sla;
     private readonly AsyncSignal _wake = new();
     private readonly Dictionary<string, DateTimeOffset?> _lastLogicalDate = new(StringComparer.Ordinal);
+    // Per DAG, the instant before which no run of it can fall due; a DAG missing here is planned on the next pass.
+    private readonly Dictionary<string, DateTimeOffset> _nextDue = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastScan;
     private DateTimeOffset? _lastPoolRefresh;
     private int _forceScan;
@@ -101,43 +102,60 @@ internal sealed partial class SchedulerLoop
     }
 
     /// <summary>One pass; returns how long to sleep before the next.</summary>
+    /// <remarks>
+    /// Kept cheap for many DAGs: each DAG is planned only when its next run falls due (or when the folder
+    /// changed), the database is asked only for paused DAG ids and the queued or running runs, and all the
+    /// runs that fell due are created in one transaction and handed to the dispatcher with the rows written.
+    /// </remarks>
     internal async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        _dispatcher?.BeginPass();
         var force = Interlocked.Exchange(ref _forceScan, 0) == 1;
         if (force || _lastScan is not { } scanned || now - scanned >= _options.RescanInterval)
         {
-            await Registry.SyncAsync(force, cancellationToken).ConfigureAwait(false);
+            if (await Registry.SyncAsync(force, cancellationToken).ConfigureAwait(false))
+            {
+                // A DAG was added, changed or removed: plan every DAG again.
+                _nextDue.Clear();
+            }
+
             _lastScan = now;
         }
 
         await RefreshPoolsAsync(now, cancellationToken).ConfigureAwait(false);
-        var records = (await _store.ListDagsAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.DagId, StringComparer.Ordinal);
-        var queued = (await _store.ListRunsAsync(new RunQuery(State: RunState.Queued, Limit: ListLimit), cancellationToken).ConfigureAwait(false)).Items.ToList();
-        var running = (await _store.ListRunsAsync(new RunQuery(State: RunState.Running, Limit: ListLimit), cancellationToken).ConfigureAwait(false)).Items;
+        var paused = (await _store.ListPausedDagsAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var active = await _store.ListActiveRunsAsync(cancellationToken).ConfigureAwait(false);
+        var plan = new DuePlan(active);
 
         var next = now + _options.MaxSleep;
         foreach (var reg in Registry.Dags.Values)
         {
-            if (records.TryGetValue(reg.Id, out var record) && record.IsPaused)
+            if (paused.Contains(reg.Id))
             {
                 continue;
             }
 
-            var active = queued.Count(r => r.DagId == reg.Id) + running.Count(r => r.DagId == reg.Id);
-            queued.AddRange(await CreateDueRunsAsync(reg, now, active, cancellationToken).ConfigureAwait(false));
-            if (RunPlanner.NextRuns(reg.Definition, now, 1) is [var upcoming] && upcoming.RunAfter < next)
+            if (!_nextDue.TryGetValue(reg.Id, out var due) || due <= now)
             {
-                next = upcoming.RunAfter;
+                due = await PlanDueRunsAsync(reg, now, plan, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (due < next)
+            {
+                next = due;
             }
         }
 
+        var created = await CreatePlannedRunsAsync(plan, cancellationToken).ConfigureAwait(false);
         if (_dispatcher is not null)
         {
-            Dispatch(records, queued, running);
+            await DispatchAsync(active, created, paused, plan.Waiting, cancellationToken).ConfigureAwait(false);
+            _dispatcher.SetWaitingDags(plan.Waiting);
         }
 
-        await CheckSlasAsync(running, cancellationToken).ConfigureAwait(false);
+        LogCreated(created);
+        await CheckSlasAsync(active, cancellationToken).ConfigureAwait(false);
         var sleep = next - _time.GetUtcNow();
         return sleep > TimeSpan.Zero ? sleep : TimeSpan.Zero;
     }
@@ -149,6 +167,8 @@ internal sealed partial class SchedulerLoop
             return;
         }
 
+        // Rounded up to the timer's millisecond so the loop does not wake a fraction before the due instant.
+        sleep = TimeSpan.FromMilliseconds(Math.Ceiling(sleep.TotalMilliseconds));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await Task.WhenAny(Task.Delay(sleep, _time, stop.Token), _wake.WaitAsync()).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);

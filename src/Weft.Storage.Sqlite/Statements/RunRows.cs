@@ -25,6 +25,15 @@ internal static class RunRows
             $"INSERT INTO dag_runs ({Columns}) VALUES ({string.Join(", ", ParameterNames)})",
             ParameterNames);
 
+    /// <summary>
+    /// INSERT of a whole row that does nothing when the run id or the DAG's logical date is taken (0 rows changed).
+    /// Only uniqueness conflicts are skipped; any other constraint still fails the statement.
+    /// </summary>
+    public static PreparedStatement InsertIfAbsent(SqliteConnection connection) =>
+        new(connection,
+            $"INSERT INTO dag_runs ({Columns}) VALUES ({string.Join(", ", ParameterNames)}) ON CONFLICT DO NOTHING",
+            ParameterNames);
+
     /// <summary>UPDATE of every non-key column, by (dag_id, run_id).</summary>
     public static PreparedStatement Update(SqliteConnection connection) =>
         new(connection,
