@@ -31,6 +31,17 @@ internal sealed class DuePlan
     /// <summary>DAGs with runs that wait for one of their runs to end (<c>max_active_runs</c>).</summary>
     public HashSet<string> Waiting { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>True when no run is planned.</summary>
+    public bool IsEmpty => Runs.Count == 0 && LastLogicalDates.Count == 0 && NextDue.Count == 0;
+
+    /// <summary>Forgets the runs planned (once written) and what was to be remembered of them; keeps <see cref="Waiting"/>.</summary>
+    public void Clear()
+    {
+        Runs.Clear();
+        LastLogicalDates.Clear();
+        NextDue.Clear();
+    }
+
     /// <summary>The DAG's runs queued or running when the pass began.</summary>
     public int ActiveRuns(string dagId) => _active.GetValueOrDefault(dagId);
 }

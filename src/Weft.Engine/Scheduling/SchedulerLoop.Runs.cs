@@ -28,13 +28,26 @@ internal sealed partial class SchedulerLoop
             _lastLogicalDate[dag.Id] = last;
         }
 
-        // Without start_date the schedule starts when the DAG was first seen, or after the runs it already has.
-        var due = RunPlanner.DueRuns(dag, now, last, last ?? Registry.FirstSeen(dag.Id));
+        IReadOnlyList<PlannedRun> due;
+        IReadOnlyList<NewRun>? rows = null;
+        DateTimeOffset? nextAfter = null;
+        if (_prepared.Remove(dag.Id, out var prepared) && prepared.Fits(dag, last, now))
+        {
+            (due, rows, nextAfter) = (prepared.Due, prepared.Rows, prepared.NextAfter);
+        }
+        else
+        {
+            // Without start_date the schedule starts when the DAG was first seen, or after the runs it already has.
+            due = RunPlanner.DueRuns(dag, now, last, last ?? Registry.FirstSeen(dag.Id));
+        }
+
         var room = dag.MaxActiveRuns - plan.ActiveRuns(dag.Id);
         var take = Math.Max(0, Math.Min(room, due.Count));
         for (var i = 0; i < take; i++)
         {
-            plan.Runs.Add(ScheduledRuns.New(dag, due[i], ScheduledRuns.Scheduled, dagFile: null, now));
+            plan.Runs.Add(rows is null
+                ? ScheduledRuns.New(dag, due[i], ScheduledRuns.Scheduled, dagFile: null, now)
+                : new NewRun(rows[i].Run with { CreatedAt = now }, rows[i].Tasks));
             plan.LastLogicalDates[dag.Id] = due[i].LogicalDate;
         }
 
@@ -49,9 +62,40 @@ internal sealed partial class SchedulerLoop
             return DateTimeOffset.MaxValue;
         }
 
-        var next = RunPlanner.NextRuns(dag, now, 1) is [var upcoming] ? upcoming.RunAfter : DateTimeOffset.MaxValue;
+        var next = nextAfter ?? NextDueAfter(dag, now);
         plan.NextDue[dag.Id] = next;
         return next;
+    }
+
+    private static DateTimeOffset NextDueAfter(DagDefinition dag, DateTimeOffset instant) =>
+        RunPlanner.NextRuns(dag, instant, 1) is [var upcoming] ? upcoming.RunAfter : DateTimeOffset.MaxValue;
+
+    /// <summary>
+    /// Plans, ahead of time, the runs of the DAGs that fall due at <paramref name="dueAt"/> (the loop's next
+    /// wake-up), at most <paramref name="limit"/> DAGs per call, so that the pass at the due instant only checks
+    /// and writes them. Only pure planning is done here: nothing is written or becomes visible before it is due.
+    /// </summary>
+    private void PrepareAhead(DateTimeOffset dueAt, HashSet<string> paused, int limit)
+    {
+        foreach (var reg in Registry.Dags.Values)
+        {
+            if (limit == 0)
+            {
+                return;
+            }
+
+            var dag = reg.Definition;
+            if (paused.Contains(dag.Id) || !_nextDue.TryGetValue(dag.Id, out var due) || due != dueAt
+                || _prepared.ContainsKey(dag.Id) || !_lastLogicalDate.TryGetValue(dag.Id, out var last))
+            {
+                continue;
+            }
+
+            var runs = RunPlanner.DueRuns(dag, dueAt, last, last ?? Registry.FirstSeen(dag.Id));
+            var rows = runs.Select(r => ScheduledRuns.New(dag, r, ScheduledRuns.Scheduled, dagFile: null, dueAt)).ToList();
+            _prepared[dag.Id] = new PreparedRuns(dag, last, dueAt, NextDueAfter(dag, dueAt), runs, rows);
+            limit--;
+        }
     }
 
     /// <summary>
@@ -76,7 +120,7 @@ internal sealed partial class SchedulerLoop
 
         if (inserted.Count == plan.Runs.Count)
         {
-            return plan.Runs;
+            return [.. plan.Runs];
         }
 
         var keys = inserted.Select(r => (r.DagId, r.RunId)).ToHashSet();
@@ -123,8 +167,9 @@ internal sealed partial class SchedulerLoop
     /// just created start with the rows written, without a read back. On the first pass, runs left running by
     /// an earlier scheduler process are resumed.
     /// </summary>
+    /// <param name="queued">Also start the queued runs of <paramref name="active"/> (made by others, or held back before).</param>
     private async Task DispatchAsync(
-        IReadOnlyList<RunRecord> active, IReadOnlyList<NewRun> created, HashSet<string> paused, HashSet<string> waiting, CancellationToken cancellationToken)
+        IReadOnlyList<RunRecord> active, IReadOnlyList<NewRun> created, bool queued, HashSet<string> paused, HashSet<string> waiting, CancellationToken cancellationToken)
     {
         var dispatcher = _dispatcher!;
         if (!_adopted)
@@ -140,8 +185,8 @@ internal sealed partial class SchedulerLoop
             }
         }
 
-        var queued = new Dictionary<string, List<(RunRecord Run, RunSnapshot? Fresh)>>(StringComparer.Ordinal);
-        foreach (var run in active)
+        var byDag = new Dictionary<string, List<(RunRecord Run, RunSnapshot? Fresh)>>(StringComparer.Ordinal);
+        foreach (var run in queued ? active : [])
         {
             if (run.State == RunState.Queued && run.DagFile is null)
             {
@@ -154,7 +199,7 @@ internal sealed partial class SchedulerLoop
             Add(n.Run, new RunSnapshot(n.Run, n.Tasks));
         }
 
-        if (queued.Count == 0)
+        if (byDag.Count == 0)
         {
             return;
         }
@@ -169,7 +214,7 @@ internal sealed partial class SchedulerLoop
         }
 
         var mine = dispatcher.ActiveRunsByDag();
-        foreach (var (dagId, runs) in queued)
+        foreach (var (dagId, runs) in byDag)
         {
             if (paused.Contains(dagId) || await DefinitionAsync(dagId, cancellationToken).ConfigureAwait(false) is not { } dag)
             {
@@ -207,9 +252,9 @@ internal sealed partial class SchedulerLoop
 
         void Add(RunRecord run, RunSnapshot? fresh)
         {
-            if (!queued.TryGetValue(run.DagId, out var list))
+            if (!byDag.TryGetValue(run.DagId, out var list))
             {
-                queued[run.DagId] = list = [];
+                byDag[run.DagId] = list = [];
             }
 
             list.Add((run, fresh));

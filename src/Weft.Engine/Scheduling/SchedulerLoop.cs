@@ -28,10 +28,23 @@ internal sealed partial class SchedulerLoop
     private readonly RunDispatcher? _dispatcher;
     private readonly SlaMonitor _sla;
     private readonly AsyncSignal _wake = new();
+    private readonly PassTrace _trace = new(TracePasses);
+
+    /// <summary>How long before a due instant the runs due then are planned (a share per pass), off the due pass.</summary>
+    private static readonly TimeSpan PrepareWithin = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most DAGs planned ahead in one pass, so no pass takes long.</summary>
+    private const int PreparePerPass = 250;
+
+    /// <summary>The periodic folder rescan is put off when a run falls due sooner than this.</summary>
+    private static readonly TimeSpan QuietBeforeDue = TimeSpan.FromMilliseconds(200);
     private readonly Dictionary<string, DateTimeOffset?> _lastLogicalDate = new(StringComparer.Ordinal);
     // Per DAG, the instant before which no run of it can fall due; a DAG missing here is planned on the next pass.
     private readonly Dictionary<string, DateTimeOffset> _nextDue = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PreparedRuns> _prepared = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastScan;
+    private DateTimeOffset? _wakeAt;
+    private IReadOnlySet<string> _lastWaiting = new HashSet<string>(StringComparer.Ordinal);
     private DateTimeOffset? _lastPoolRefresh;
     private int _forceScan;
     private bool _adopted;
@@ -68,7 +81,7 @@ internal sealed partial class SchedulerLoop
                     sleep = await PassAsync(cancellationToken).ConfigureAwait(false);
                     if (TracePasses)
                     {
-                        Console.Error.WriteLine($"weft: scheduler pass {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms, {Registry.Dags.Count} dags, sleep {sleep.TotalMilliseconds:F0} ms");
+                        Console.Error.WriteLine($"weft: scheduler pass {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms, {Registry.Dags.Count} dags, sleep {sleep.TotalMilliseconds:F0} ms ({_trace})");
                     }
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -82,6 +95,7 @@ internal sealed partial class SchedulerLoop
                     sleep = _options.MaxSleep;
                 }
 
+                _wakeAt = _time.GetUtcNow() + sleep;
                 await SleepAsync(sleep, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -104,31 +118,31 @@ internal sealed partial class SchedulerLoop
     /// <summary>One pass; returns how long to sleep before the next.</summary>
     /// <remarks>
     /// Kept cheap for many DAGs: each DAG is planned only when its next run falls due (or when the folder
-    /// changed), the database is asked only for paused DAG ids and the queued or running runs, and all the
-    /// runs that fell due are created in one transaction and handed to the dispatcher with the rows written.
+    /// changed), and the database is asked only for paused DAG ids and the queued or running runs. The runs
+    /// that fell due are created in one transaction and handed to the dispatcher with the rows written (one
+    /// transaction per chunk of runs was tried: the first runs then start sooner, but their writes and work hold
+    /// back the later chunks, and the pass takes several times longer). The periodic folder rescan waits for a
+    /// pass with no run due soon.
     /// </remarks>
     internal async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        _trace.Begin(_wakeAt is { } wakeAt ? now - wakeAt : TimeSpan.Zero);
         _dispatcher?.BeginPass();
         var force = Interlocked.Exchange(ref _forceScan, 0) == 1;
-        if (force || _lastScan is not { } scanned || now - scanned >= _options.RescanInterval)
+        if (force || _lastScan is not { } scanned || RescanDue(now, scanned))
         {
-            if (await Registry.SyncAsync(force, cancellationToken).ConfigureAwait(false))
-            {
-                // A DAG was added, changed or removed: plan every DAG again.
-                _nextDue.Clear();
-            }
-
-            _lastScan = now;
+            await SyncFolderAsync(force, now, cancellationToken).ConfigureAwait(false);
         }
 
         await RefreshPoolsAsync(now, cancellationToken).ConfigureAwait(false);
         var paused = (await _store.ListPausedDagsAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         var active = await _store.ListActiveRunsAsync(cancellationToken).ConfigureAwait(false);
         var plan = new DuePlan(active);
+        _trace.Mark("read");
 
-        var next = now + _options.MaxSleep;
+        var soonest = DateTimeOffset.MaxValue;
+        var created = new List<NewRun>();
         foreach (var reg in Registry.Dags.Values)
         {
             if (paused.Contains(reg.Id))
@@ -141,23 +155,99 @@ internal sealed partial class SchedulerLoop
                 due = await PlanDueRunsAsync(reg, now, plan, cancellationToken).ConfigureAwait(false);
             }
 
-            if (due < next)
+            if (due < soonest)
             {
-                next = due;
+                soonest = due;
             }
         }
 
-        var created = await CreatePlannedRunsAsync(plan, cancellationToken).ConfigureAwait(false);
+        _trace.Mark("plan");
+        await CreateAndStartAsync(plan, active, paused, created, cancellationToken).ConfigureAwait(false);
         if (_dispatcher is not null)
         {
-            await DispatchAsync(active, created, paused, plan.Waiting, cancellationToken).ConfigureAwait(false);
+            await DispatchAsync(active, [], queued: true, paused, plan.Waiting, cancellationToken).ConfigureAwait(false);
             _dispatcher.SetWaitingDags(plan.Waiting);
+            _trace.Mark("dispatch");
         }
 
         LogCreated(created);
         await CheckSlasAsync(active, cancellationToken).ConfigureAwait(false);
+        _lastWaiting = plan.Waiting;
+        _trace.Mark("log+sla");
+
+        if (soonest - now <= PrepareWithin)
+        {
+            PrepareAhead(soonest, paused, PreparePerPass);
+            _trace.Mark("prepare");
+        }
+
+        var next = soonest < now + _options.MaxSleep ? soonest : now + _options.MaxSleep;
         var sleep = next - _time.GetUtcNow();
         return sleep > TimeSpan.Zero ? sleep : TimeSpan.Zero;
+    }
+
+    /// <summary>Creates the planned runs in one transaction and starts them.</summary>
+    private async Task CreateAndStartAsync(DuePlan plan, IReadOnlyList<RunRecord> active, HashSet<string> paused, List<NewRun> created, CancellationToken cancellationToken)
+    {
+        if (plan.IsEmpty)
+        {
+            return;
+        }
+
+        var chunk = await CreatePlannedRunsAsync(plan, cancellationToken).ConfigureAwait(false);
+        plan.Clear();
+        _trace.Mark($"create {chunk.Count}");
+        if (_dispatcher is not null && chunk.Count > 0)
+        {
+            await DispatchAsync(active, chunk, queued: false, paused, plan.Waiting, cancellationToken).ConfigureAwait(false);
+            _trace.Mark("start");
+        }
+
+        created.AddRange(chunk);
+    }
+
+    /// <summary>
+    /// The periodic rescan (a safety net for missed file events) is due every <see cref="SchedulerOptions.RescanInterval"/>,
+    /// but put off while a run falls due within <see cref="QuietBeforeDue"/>, so it never delays a due point; at most
+    /// five intervals.
+    /// </summary>
+    private bool RescanDue(DateTimeOffset now, DateTimeOffset scanned)
+    {
+        var since = now - scanned;
+        if (since < _options.RescanInterval)
+        {
+            return false;
+        }
+
+        if (since >= 5 * _options.RescanInterval)
+        {
+            return true;
+        }
+
+        var soon = now + QuietBeforeDue;
+        foreach (var id in Registry.Dags.Keys)
+        {
+            // A DAG held back by max_active_runs has no due time; it waits for a run to end, not for the clock.
+            if (_nextDue.TryGetValue(id, out var due) ? due <= soon : !_lastWaiting.Contains(id))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task SyncFolderAsync(bool force, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await Registry.SyncAsync(force, cancellationToken).ConfigureAwait(false))
+        {
+            // A DAG was added, changed or removed: plan every DAG again.
+            _nextDue.Clear();
+            _prepared.Clear();
+        }
+
+        _lastScan = now;
+        _trace.Mark("folder");
     }
 
     private async Task SleepAsync(TimeSpan sleep, CancellationToken cancellationToken)
