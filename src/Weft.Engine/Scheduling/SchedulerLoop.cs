@@ -194,16 +194,16 @@ internal sealed partial class SchedulerLoop
             return;
         }
 
-        var chunk = await CreatePlannedRunsAsync(plan, cancellationToken).ConfigureAwait(false);
+        var written = await CreatePlannedRunsAsync(plan, cancellationToken).ConfigureAwait(false);
         plan.Clear();
-        _trace.Mark($"create {chunk.Count}");
-        if (_dispatcher is not null && chunk.Count > 0)
+        _trace.Mark($"create {written.Count}");
+        if (_dispatcher is not null && written.Count > 0)
         {
-            await DispatchAsync(active, chunk, queued: false, paused, plan.Waiting, cancellationToken).ConfigureAwait(false);
+            await DispatchAsync(active, written, queued: false, paused, plan.Waiting, cancellationToken).ConfigureAwait(false);
             _trace.Mark("start");
         }
 
-        created.AddRange(chunk);
+        created.AddRange(written);
     }
 
     /// <summary>
