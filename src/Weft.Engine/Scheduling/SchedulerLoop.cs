@@ -31,10 +31,10 @@ internal sealed partial class SchedulerLoop
     private readonly PassTrace _trace = new(TracePasses);
 
     /// <summary>How long before a due instant the runs due then are planned (a share per pass), off the due pass.</summary>
-    private static readonly TimeSpan PrepareWithin = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan PrepareWithin = TimeSpan.FromSeconds(10);
 
     /// <summary>The most DAGs planned ahead in one pass, so no pass takes long.</summary>
-    private const int PreparePerPass = 250;
+    private const int PreparePerPass = 150;
 
     /// <summary>The periodic folder rescan is put off when a run falls due sooner than this.</summary>
     private static readonly TimeSpan QuietBeforeDue = TimeSpan.FromMilliseconds(200);
