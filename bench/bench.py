@@ -382,13 +382,17 @@ class Bench:
         self.results["scheduler"] = [row]
 
     def scheduler_metrics(self, err_path, home, db):
-        # Pass durations, in order; a pass that created runs is preceded by its "created run" lines.
+        # Pass durations, in order; a pass that created runs is preceded by its "created N run(s)" line
+        # (or, from older builds, one "created run" line per run).
         passes, due, quiet = [], [], []
         created = 0
         with open(err_path) as f:
             for line in f:
                 if ": created run " in line:
                     created += 1
+                m = re.search(r"weft: created (\d+) run", line)
+                if m:
+                    created += int(m.group(1))
                 m = re.search(r"scheduler pass ([\d.]+) ms", line)
                 if m:
                     passes.append(float(m.group(1)))

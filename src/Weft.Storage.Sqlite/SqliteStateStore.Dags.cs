@@ -66,6 +66,20 @@ public sealed partial class SqliteStateStore
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListPausedDagsAsync(CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<string>>((connection, transaction) =>
+        {
+            using var select = Command(connection, transaction, "SELECT dag_id FROM dags WHERE is_paused <> 0");
+            using var reader = select.ExecuteReader();
+            var ids = new List<string>();
+            while (reader.Read())
+            {
+                ids.Add(reader.GetString(0));
+            }
+            return ids;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task<bool> SetPausedAsync(string dagId, bool paused, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dagId);

@@ -45,6 +45,60 @@ public sealed partial class SqliteStateStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// <c>ON CONFLICT DO NOTHING</c> skips a taken run id or logical date without aborting the transaction; the
+    /// task instances of a skipped run are not written (they belong to the run that exists).
+    /// </remarks>
+    public Task<IReadOnlyList<RunRecord>> CreateRunsAsync(IReadOnlyList<NewRun> runs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        if (runs.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<RunRecord>>([]);
+        }
+
+        return WriteAsync<IReadOnlyList<RunRecord>>((connection, transaction) =>
+        {
+            var insertRun = _statements.Get(connection, "run.insertIfAbsent", RunRows.InsertIfAbsent);
+            var insertTask = _statements.Get(connection, "task.insert", TaskInstanceRows.Insert);
+            var created = new List<RunRecord>(runs.Count);
+            foreach (var (run, tasks) in runs)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                RunRows.Bind(insertRun, run);
+                if (insertRun.Execute() == 0)
+                {
+                    continue;
+                }
+
+                foreach (var task in tasks)
+                {
+                    TaskInstanceRows.Bind(insertTask, task);
+                    insertTask.Execute();
+                }
+
+                created.Add(run);
+            }
+            return created;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunRecord>> ListActiveRunsAsync(CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<RunRecord>>((connection, transaction) =>
+        {
+            using var select = Command(connection, transaction,
+                $"SELECT {RunRows.Columns} FROM dag_runs WHERE state IN ('queued', 'running') ORDER BY created_at, rowid");
+            using var reader = select.ExecuteReader();
+            var runs = new List<RunRecord>();
+            while (reader.Read())
+            {
+                runs.Add(RunRows.Read(reader));
+            }
+            return runs;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task<RunSnapshot?> GetRunAsync(string? dagId, string runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runId);

@@ -21,6 +21,9 @@ public sealed partial class SqliteStateStore : IStateStore
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private SqliteConnection? _writer;
     private readonly Statements.StatementCache _statements = new();
+    private readonly Lock _commitGate = new();
+    private List<PendingCommit> _commitQueue = [];
+    private bool _committing;
     private bool _disposed;
 
     /// <summary>Creates a store over a database file; call <see cref="InitializeAsync"/> before use.</summary>

@@ -131,6 +131,40 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         Assert.NotNull(await Store.GetRunAsync("etl", "run_1", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Commit_BatchesQueuedBehindAWrite_AreWrittenTogether_AndABadOneFailsAlone()
+    {
+        var runs = new List<RunRecord>();
+        for (var i = 0; i < 6; i++)
+        {
+            runs.Add(await CreateRunWithTasksAsync($"run_{i}", 2));
+        }
+
+        // Another process holds the write lock: the first commit leads and waits in BEGIN IMMEDIATE, the
+        // others queue behind it and go in the next round, together, with a batch that must fail among them.
+        await using var other = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await other.OpenAsync();
+        var transaction = other.BeginTransaction(deferred: false);
+        var first = Task.Run(() => Store.CommitAsync(SucceedAll(runs[0]), CancellationToken.None));
+        await Task.Delay(200);
+        var queued = runs.Skip(1).Select(r => Store.CommitAsync(SucceedAll(r), CancellationToken.None)).ToList();
+        var bad = Store.CommitAsync(Orphan(), CancellationToken.None);
+        var cancelled = Store.CommitAsync(SucceedAll(runs[0]), new CancellationToken(canceled: true));
+        Assert.All(queued, t => Assert.False(t.IsCompleted));
+        await Task.Delay(100);
+        transaction.Commit();
+        transaction.Dispose();
+
+        await first;
+        await Task.WhenAll(queued);
+        await Assert.ThrowsAsync<SqliteException>(() => bad);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        foreach (var run in runs)
+        {
+            Assert.Equal(Weft.Core.Runs.RunState.Success, (await Store.GetRunAsync(run.DagId, run.RunId, CancellationToken.None))!.Run.State);
+        }
+    }
+
     private static object? Scalar(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

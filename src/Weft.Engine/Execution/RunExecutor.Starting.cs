@@ -115,7 +115,7 @@ internal sealed partial class RunExecutor
                     Outputs = _run.Outputs,
                     States = _run.States,
                     Secrets = _x._options.Secrets,
-                    TmpDir = _tmpDir,
+                    TmpDir = TmpDir(),
                     TasksDir = _x._options.TasksDir,
                     Log = new FileTaskLog(TaskLogPaths.For(_x._options.Home, inst.DagId, inst.RunId, task.Id, inst.TryNumber)),
                 };

@@ -52,6 +52,15 @@ internal sealed partial class RunExecutor
     {
         var snapshot = await _store.GetRunAsync(dag.Id, runId, CancellationToken.None).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"run '{runId}' of DAG '{dag.Id}' does not exist");
+        return await ExecuteAsync(dag, snapshot, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs (or resumes) the run from a snapshot the caller holds, as stored: the run just created from
+    /// <paramref name="dag"/>, with one task instance per task, needs no read back.
+    /// </summary>
+    public async Task<RunSnapshot> ExecuteAsync(DagDefinition dag, RunSnapshot snapshot, CancellationToken cancellationToken)
+    {
         if (snapshot.Run.State is RunState.Success or RunState.Failed && !snapshot.Tasks.Any(t => !t.State.IsFinished()))
         {
             return snapshot;
@@ -86,6 +95,7 @@ internal sealed partial class RunExecutor
         private readonly string _tmpDir;
         private RunCoordinator _coordinator = null!;
         private string? _criticalFailure;
+        private bool _tmpCreated;
 
         public Loop(RunExecutor executor, LiveRun run)
         {
@@ -99,9 +109,14 @@ internal sealed partial class RunExecutor
 
         public async Task<RunSnapshot> RunAsync(CancellationToken cancellationToken)
         {
-            Directory.CreateDirectory(_tmpDir);
             Recover();
             Pump();
+            if (IsDone)
+            {
+                // Nothing left to launch (no-op tasks only): the run's start and end go in one transaction.
+                Finish();
+            }
+
             await CommitAsync().ConfigureAwait(false);
             Launch();
 
@@ -185,11 +200,27 @@ internal sealed partial class RunExecutor
             _batch.Clear();
         }
 
+        /// <summary>The run's WEFT_TMP folder, made when its first attempt launches: a run of no-op tasks needs none.</summary>
+        private string TmpDir()
+        {
+            if (!_tmpCreated)
+            {
+                Directory.CreateDirectory(_tmpDir);
+                _tmpCreated = true;
+            }
+
+            return _tmpDir;
+        }
+
         private void TryDeleteTmp()
         {
             try
             {
-                Directory.Delete(_tmpDir, recursive: true);
+                // A resumed run may have the folder from its earlier process.
+                if (_tmpCreated || Directory.Exists(_tmpDir))
+                {
+                    Directory.Delete(_tmpDir, recursive: true);
+                }
             }
             catch (IOException ex)
             {

@@ -9,8 +9,8 @@ namespace Weft.Engine.Scheduling;
 
 /// <summary>
 /// Executes runs in this process, each on its own <see cref="RunExecutor"/> loop, concurrently; the executor's
-/// <see cref="SlotAllocator"/> is what the runs share. When a run ends its hook is invoked and the scheduler is
-/// woken, so the next queued run of the DAG starts at once.
+/// <see cref="SlotAllocator"/> is what the runs share. When a run ends its hook is invoked, and the scheduler is
+/// woken when the run's DAG has runs waiting for it, so the next queued run of the DAG starts at once.
 /// </summary>
 internal sealed class RunDispatcher
 {
@@ -20,8 +20,11 @@ internal sealed class RunDispatcher
     private readonly AsyncSignal _wake;
     private readonly Lock _gate = new();
     private readonly Dictionary<(string DagId, string RunId), Task> _active = [];
+    // Runs that ended since the scheduler's pass began: the pass's list of queued runs may still show them.
+    private readonly HashSet<(string DagId, string RunId)> _endedThisPass = [];
     private readonly ConcurrentQueue<(DagDefinition Dag, RunSnapshot Run)> _finished = new();
     private readonly CancellationTokenSource _stop = new();
+    private volatile IReadOnlySet<string> _waitingDags = new HashSet<string>(StringComparer.Ordinal);
 
     public RunDispatcher(IStateStore store, RunExecutor executor, ILogger logger, AsyncSignal wake)
     {
@@ -40,33 +43,52 @@ internal sealed class RunDispatcher
         }
     }
 
-    /// <summary>Runs of the DAG executing here.</summary>
-    public IReadOnlyList<string> ActiveRuns(string dagId)
+    /// <summary>The runs executing here, by DAG.</summary>
+    public Dictionary<string, List<string>> ActiveRunsByDag()
+    {
+        var byDag = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            foreach (var (dagId, runId) in _active.Keys)
+            {
+                if (!byDag.TryGetValue(dagId, out var runs))
+                {
+                    byDag[dagId] = runs = [];
+                }
+
+                runs.Add(runId);
+            }
+        }
+
+        return byDag;
+    }
+
+    /// <summary>
+    /// Called at the start of a scheduler pass, before it lists queued runs: from now on, a run that ends is
+    /// remembered so that the pass's (older) list does not start it again.
+    /// </summary>
+    public void BeginPass()
     {
         lock (_gate)
         {
-            return [.. _active.Keys.Where(k => k.DagId == dagId).Select(k => k.RunId)];
+            _endedThisPass.Clear();
         }
     }
+
+    /// <summary>The DAGs whose runs wait for one of theirs to end (<c>max_active_runs</c>); their run ends wake the scheduler.</summary>
+    public void SetWaitingDags(IReadOnlySet<string> dagIds) => _waitingDags = dagIds;
 
     /// <summary>A run that ended since the last call, with the DAG it ran; for the final SLA check.</summary>
     public bool TryTakeFinished(out (DagDefinition Dag, RunSnapshot Run) finished) => _finished.TryDequeue(out finished);
 
-    /// <summary>Starts executing the run in the background, unless it already executes here.</summary>
-    public void Start(DagDefinition dag, RunRecord run)
-    {
-        lock (_gate)
-        {
-            var key = (run.DagId, run.RunId);
-            if (_active.ContainsKey(key) || _stop.IsCancellationRequested)
-            {
-                return;
-            }
+    /// <summary>Starts executing a stored run in the background (read back first), unless it already executes here.</summary>
+    public void Start(DagDefinition dag, RunRecord run) => Start(dag, run, snapshot: null);
 
-            // Recorded under the lock that the run's own clean-up takes, so it is never removed before it is added.
-            _active[key] = Task.Run(() => ExecuteAsync(dag, run));
-        }
-    }
+    /// <summary>
+    /// Starts executing a run just created from <paramref name="dag"/>, with the rows that were written: nothing
+    /// is read back and no task instance can be missing.
+    /// </summary>
+    public void StartNew(DagDefinition dag, RunSnapshot snapshot) => Start(dag, snapshot.Run, snapshot);
 
     /// <summary>Interrupts every run (they stay resumable) and waits for them to record it.</summary>
     public async Task StopAsync()
@@ -81,19 +103,45 @@ internal sealed class RunDispatcher
         await Task.WhenAll(running).ConfigureAwait(false);
     }
 
-    private async Task ExecuteAsync(DagDefinition dag, RunRecord run)
+    private void Start(DagDefinition dag, RunRecord run, RunSnapshot? snapshot)
     {
-        try
+        lock (_gate)
         {
-            var snapshot = await _store.GetRunAsync(dag.Id, run.RunId, _stop.Token).ConfigureAwait(false);
-            if (snapshot is null)
+            var key = (run.DagId, run.RunId);
+            if (_active.ContainsKey(key) || _endedThisPass.Contains(key) || _stop.IsCancellationRequested)
             {
                 return;
             }
 
-            await ScheduledRuns.AddMissingTasksAsync(_store, dag, snapshot, _stop.Token).ConfigureAwait(false);
-            _logger.LogInformation("DAG {DagId}: run {RunId} started", dag.Id, run.RunId);
-            var result = await _executor.ExecuteAsync(dag, run.RunId, _stop.Token).ConfigureAwait(false);
+            // Recorded under the lock that the run's own clean-up takes, so it is never removed before it is added.
+            _active[key] = Task.Run(() => ExecuteAsync(dag, run, snapshot));
+        }
+    }
+
+    private async Task ExecuteAsync(DagDefinition dag, RunRecord run, RunSnapshot? snapshot)
+    {
+        try
+        {
+            RunSnapshot result;
+            if (snapshot is null)
+            {
+                var stored = await _store.GetRunAsync(dag.Id, run.RunId, _stop.Token).ConfigureAwait(false);
+                if (stored is null)
+                {
+                    return;
+                }
+
+                await ScheduledRuns.AddMissingTasksAsync(_store, dag, stored, _stop.Token).ConfigureAwait(false);
+                _logger.LogDebug("DAG {DagId}: run {RunId} started", dag.Id, run.RunId);
+                // Read again by the executor: it must see the task instances just added.
+                result = await _executor.ExecuteAsync(dag, run.RunId, _stop.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                _logger.LogDebug("DAG {DagId}: run {RunId} started", dag.Id, run.RunId);
+                result = await _executor.ExecuteAsync(dag, snapshot, _stop.Token).ConfigureAwait(false);
+            }
+
             if (result.Run.State is RunState.Success or RunState.Failed)
             {
                 _logger.LogInformation("DAG {DagId}: run {RunId} finished: {State}", dag.Id, run.RunId, result.Run.State.ToName());
@@ -118,9 +166,13 @@ internal sealed class RunDispatcher
             lock (_gate)
             {
                 _active.Remove((run.DagId, run.RunId));
+                _endedThisPass.Add((run.DagId, run.RunId));
             }
 
-            _wake.Set();
+            if (_waitingDags.Contains(run.DagId))
+            {
+                _wake.Set();
+            }
         }
     }
 }

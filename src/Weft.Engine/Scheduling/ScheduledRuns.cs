@@ -23,19 +23,26 @@ internal static class ScheduledRuns
     public static async Task<RunRecord?> TryCreateAsync(
         IStateStore store, DagDefinition dag, PlannedRun planned, string runType, string? dagFile, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var runId = runType == Backfill ? RunIds.Backfill(planned.LogicalDate) : RunIds.Scheduled(planned.LogicalDate);
-        var run = RunFactory.NewRun(
-            dag, runId, runType, planned.LogicalDate, planned.DataIntervalStart, planned.DataIntervalEnd,
-            RunFactory.EffectiveParams(dag, null), dagFile, now);
+        var (run, tasks) = New(dag, planned, runType, dagFile, now);
         try
         {
-            await store.CreateRunAsync(run, RunFactory.NewTaskInstances(dag, runId), cancellationToken).ConfigureAwait(false);
+            await store.CreateRunAsync(run, tasks, cancellationToken).ConfigureAwait(false);
             return run;
         }
         catch (DuplicateRunException)
         {
             return null;
         }
+    }
+
+    /// <summary>The rows of a new run of <paramref name="planned"/>: the run, queued, and one task instance per task.</summary>
+    public static NewRun New(DagDefinition dag, PlannedRun planned, string runType, string? dagFile, DateTimeOffset now)
+    {
+        var runId = runType == Backfill ? RunIds.Backfill(planned.LogicalDate) : RunIds.Scheduled(planned.LogicalDate);
+        var run = RunFactory.NewRun(
+            dag, runId, runType, planned.LogicalDate, planned.DataIntervalStart, planned.DataIntervalEnd,
+            RunFactory.EffectiveParams(dag, null), dagFile, now);
+        return new NewRun(run, RunFactory.NewTaskInstances(dag, runId));
     }
 
     /// <summary>

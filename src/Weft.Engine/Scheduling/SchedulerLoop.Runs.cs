@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Weft.Core.Dags;
+using Weft.Core.Runs;
 using Weft.Core.Scheduling;
 using Weft.Engine.Storage;
 
@@ -8,17 +9,17 @@ namespace Weft.Engine.Scheduling;
 internal sealed partial class SchedulerLoop
 {
     /// <summary>
-    /// Creates the DAG's due runs, oldest first, while it has fewer than <c>max_active_runs</c> runs queued or
-    /// running. The database's unique (dag_id, logical_date) makes a run created elsewhere count as created.
+    /// Plans the DAG's due runs, oldest first, while it has fewer than <c>max_active_runs</c> runs queued or
+    /// running. Returns when the DAG next needs planning: its next run's due time once every due run is
+    /// planned, or never (until a run of it ends or the next pass) when <c>max_active_runs</c> holds some back.
     /// </summary>
-    private async Task<List<RunRecord>> CreateDueRunsAsync(RegisteredDag reg, DateTimeOffset now, int active, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset> PlanDueRunsAsync(RegisteredDag reg, DateTimeOffset now, DuePlan plan, CancellationToken cancellationToken)
     {
         var dag = reg.Definition;
-        var created = new List<RunRecord>();
-        var room = dag.MaxActiveRuns - active;
-        if (dag.Schedule is null || room <= 0)
+        if (dag.Schedule is null)
         {
-            return created;
+            plan.NextDue[dag.Id] = DateTimeOffset.MaxValue;
+            return DateTimeOffset.MaxValue;
         }
 
         if (!_lastLogicalDate.TryGetValue(dag.Id, out var last))
@@ -27,55 +28,203 @@ internal sealed partial class SchedulerLoop
             _lastLogicalDate[dag.Id] = last;
         }
 
-        // Without start_date the schedule starts when the DAG was first seen, or after the runs it already has.
-        var due = RunPlanner.DueRuns(dag, now, last, last ?? Registry.FirstSeen(dag.Id));
-        foreach (var planned in due.Take(room))
+        IReadOnlyList<PlannedRun> due;
+        IReadOnlyList<NewRun>? rows = null;
+        DateTimeOffset? nextAfter = null;
+        if (_prepared.Remove(dag.Id, out var prepared) && prepared.Fits(dag, last, now))
         {
-            var run = await ScheduledRuns.TryCreateAsync(_store, dag, planned, ScheduledRuns.Scheduled, null, now, cancellationToken).ConfigureAwait(false);
-            _lastLogicalDate[dag.Id] = planned.LogicalDate;
-            if (run is null)
+            (due, rows, nextAfter) = (prepared.Due, prepared.Rows, prepared.NextAfter);
+        }
+        else
+        {
+            // Without start_date the schedule starts when the DAG was first seen, or after the runs it already has.
+            due = RunPlanner.DueRuns(dag, now, last, last ?? Registry.FirstSeen(dag.Id));
+        }
+
+        var room = dag.MaxActiveRuns - plan.ActiveRuns(dag.Id);
+        var take = Math.Max(0, Math.Min(room, due.Count));
+        for (var i = 0; i < take; i++)
+        {
+            plan.Runs.Add(rows is null
+                ? ScheduledRuns.New(dag, due[i], ScheduledRuns.Scheduled, dagFile: null, now)
+                : new NewRun(rows[i].Run with { CreatedAt = now }, rows[i].Tasks));
+            plan.LastLogicalDates[dag.Id] = due[i].LogicalDate;
+        }
+
+        if (take < due.Count || due.Count >= RunPlanner.MaxDueRuns)
+        {
+            // Held back by max_active_runs (or more than one call's worth of catchup): planned again on every pass.
+            if (take < due.Count)
             {
-                _logger.LogDebug("DAG {DagId}: logical date {LogicalDate} already has a run", dag.Id, RunIds.Format(planned.LogicalDate));
+                plan.Waiting.Add(dag.Id);
+            }
+
+            return DateTimeOffset.MaxValue;
+        }
+
+        var next = nextAfter ?? NextDueAfter(dag, now);
+        plan.NextDue[dag.Id] = next;
+        return next;
+    }
+
+    private static DateTimeOffset NextDueAfter(DagDefinition dag, DateTimeOffset instant) =>
+        RunPlanner.NextRuns(dag, instant, 1) is [var upcoming] ? upcoming.RunAfter : DateTimeOffset.MaxValue;
+
+    /// <summary>
+    /// Plans, ahead of time, the runs of the DAGs that fall due at <paramref name="dueAt"/> (the loop's next
+    /// wake-up), at most <paramref name="limit"/> DAGs per call, so that the pass at the due instant only checks
+    /// and writes them. Only pure planning is done here: nothing is written or becomes visible before it is due.
+    /// </summary>
+    private void PrepareAhead(DateTimeOffset dueAt, HashSet<string> paused, int limit)
+    {
+        foreach (var reg in Registry.Dags.Values)
+        {
+            if (limit == 0)
+            {
+                return;
+            }
+
+            var dag = reg.Definition;
+            if (paused.Contains(dag.Id) || !_nextDue.TryGetValue(dag.Id, out var due) || due != dueAt
+                || _prepared.ContainsKey(dag.Id) || !_lastLogicalDate.TryGetValue(dag.Id, out var last))
+            {
                 continue;
             }
 
-            _logger.LogInformation("DAG {DagId}: created run {RunId}", dag.Id, run.RunId);
-            created.Add(run);
+            var runs = RunPlanner.DueRuns(dag, dueAt, last, last ?? Registry.FirstSeen(dag.Id));
+            var rows = runs.Select(r => ScheduledRuns.New(dag, r, ScheduledRuns.Scheduled, dagFile: null, dueAt)).ToList();
+            _prepared[dag.Id] = new PreparedRuns(dag, last, dueAt, NextDueAfter(dag, dueAt), runs, rows);
+            limit--;
+        }
+    }
+
+    /// <summary>
+    /// Creates the planned runs in one transaction. The database's unique (dag_id, logical_date) skips a run
+    /// created elsewhere (another scheduler, a trigger or a backfill): it counts as created, never twice.
+    /// </summary>
+    private async Task<IReadOnlyList<NewRun>> CreatePlannedRunsAsync(DuePlan plan, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<RunRecord> inserted = plan.Runs.Count == 0
+            ? []
+            : await _store.CreateRunsAsync(plan.Runs, cancellationToken).ConfigureAwait(false);
+
+        foreach (var (dagId, last) in plan.LastLogicalDates)
+        {
+            _lastLogicalDate[dagId] = last;
+        }
+
+        foreach (var (dagId, next) in plan.NextDue)
+        {
+            _nextDue[dagId] = next;
+        }
+
+        if (inserted.Count == plan.Runs.Count)
+        {
+            return [.. plan.Runs];
+        }
+
+        var keys = inserted.Select(r => (r.DagId, r.RunId)).ToHashSet();
+        var created = new List<NewRun>(inserted.Count);
+        foreach (var planned in plan.Runs)
+        {
+            if (keys.Contains((planned.Run.DagId, planned.Run.RunId)))
+            {
+                created.Add(planned);
+            }
+            else
+            {
+                _logger.LogDebug("DAG {DagId}: logical date {LogicalDate} already has a run", planned.Run.DagId, RunIds.Format(planned.Run.LogicalDate!.Value));
+            }
         }
 
         return created;
     }
 
+    /// <summary>One line for the pass (a due point of many DAGs creates many runs at once); one per run with --verbose.</summary>
+    private void LogCreated(IReadOnlyList<NewRun> created)
+    {
+        if (created.Count == 0)
+        {
+            return;
+        }
+
+        const int Named = 5;
+        var names = string.Join(", ", created.Take(Named).Select(n => $"{n.Run.DagId} {n.Run.RunId}"));
+        var more = created.Count > Named ? $", and {created.Count - Named} more" : "";
+        _logger.LogInformation("created {Count} run(s): {Runs}{More}", created.Count, names, more);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            foreach (var n in created)
+            {
+                _logger.LogDebug("DAG {DagId}: created run {RunId}", n.Run.DagId, n.Run.RunId);
+            }
+        }
+    }
+
     /// <summary>
     /// Starts queued runs, oldest first, while the DAG has fewer than <c>max_active_runs</c> running. Only runs
-    /// without a DAG file are the scheduler's: <c>weft run</c> and <c>weft backfill</c> execute their own.
-    /// On the first pass, runs left running by an earlier scheduler process are resumed.
+    /// without a DAG file are the scheduler's: <c>weft run</c> and <c>weft backfill</c> execute their own. Runs
+    /// just created start with the rows written, without a read back. On the first pass, runs left running by
+    /// an earlier scheduler process are resumed.
     /// </summary>
-    private void Dispatch(Dictionary<string, DagRecord> records, List<RunRecord> queued, IReadOnlyList<RunRecord> running)
+    /// <param name="queued">Also start the queued runs of <paramref name="active"/> (made by others, or held back before).</param>
+    private async Task DispatchAsync(
+        IReadOnlyList<RunRecord> active, IReadOnlyList<NewRun> created, bool queued, HashSet<string> paused, HashSet<string> waiting, CancellationToken cancellationToken)
     {
+        var dispatcher = _dispatcher!;
         if (!_adopted)
         {
             _adopted = true;
-            foreach (var run in running.Where(r => r.DagFile is null))
+            foreach (var run in active.Where(r => r.State == RunState.Running && r.DagFile is null))
             {
-                if (Definition(records, run.DagId) is { } dag)
+                if (await DefinitionAsync(run.DagId, cancellationToken).ConfigureAwait(false) is { } dag)
                 {
                     _logger.LogInformation("DAG {DagId}: resuming run {RunId} left running by an earlier scheduler", run.DagId, run.RunId);
-                    _dispatcher!.Start(dag, run);
+                    dispatcher.Start(dag, run);
                 }
             }
         }
 
-        foreach (var group in queued.Where(r => r.DagFile is null).GroupBy(r => r.DagId, StringComparer.Ordinal))
+        var byDag = new Dictionary<string, List<(RunRecord Run, RunSnapshot? Fresh)>>(StringComparer.Ordinal);
+        foreach (var run in queued ? active : [])
         {
-            if (!records.TryGetValue(group.Key, out var record) || record.IsPaused || Definition(records, group.Key) is not { } dag)
+            if (run.State == RunState.Queued && run.DagFile is null)
+            {
+                Add(run, null);
+            }
+        }
+
+        foreach (var n in created)
+        {
+            Add(n.Run, new RunSnapshot(n.Run, n.Tasks));
+        }
+
+        if (byDag.Count == 0)
+        {
+            return;
+        }
+
+        var running = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var run in active)
+        {
+            if (run.State == RunState.Running)
+            {
+                (running.TryGetValue(run.DagId, out var ids) ? ids : running[run.DagId] = []).Add(run.RunId);
+            }
+        }
+
+        var mine = dispatcher.ActiveRunsByDag();
+        foreach (var (dagId, runs) in byDag)
+        {
+            if (paused.Contains(dagId) || await DefinitionAsync(dagId, cancellationToken).ConfigureAwait(false) is not { } dag)
             {
                 continue;
             }
 
-            var busy = running.Where(r => r.DagId == dag.Id).Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
-            busy.UnionWith(_dispatcher!.ActiveRuns(dag.Id));
-            foreach (var run in group.OrderBy(r => r.LogicalDate ?? r.CreatedAt).ThenBy(r => r.CreatedAt))
+            var busy = new HashSet<string>(StringComparer.Ordinal);
+            busy.UnionWith(running.GetValueOrDefault(dagId) ?? []);
+            busy.UnionWith(mine.GetValueOrDefault(dagId) ?? []);
+            foreach (var (run, fresh) in runs.OrderBy(r => r.Run.LogicalDate ?? r.Run.CreatedAt).ThenBy(r => r.Run.CreatedAt))
             {
                 if (busy.Contains(run.RunId))
                 {
@@ -84,16 +233,35 @@ internal sealed partial class SchedulerLoop
 
                 if (busy.Count >= dag.MaxActiveRuns)
                 {
+                    waiting.Add(dagId);
                     break;
                 }
 
-                _dispatcher.Start(dag, run);
+                if (fresh is not null)
+                {
+                    dispatcher.StartNew(dag, fresh);
+                }
+                else
+                {
+                    dispatcher.Start(dag, run);
+                }
+
                 busy.Add(run.RunId);
             }
         }
+
+        void Add(RunRecord run, RunSnapshot? fresh)
+        {
+            if (!byDag.TryGetValue(run.DagId, out var list))
+            {
+                byDag[run.DagId] = list = [];
+            }
+
+            list.Add((run, fresh));
+        }
     }
 
-    private async Task CheckSlasAsync(IReadOnlyList<RunRecord> running, CancellationToken cancellationToken)
+    private async Task CheckSlasAsync(IReadOnlyList<RunRecord> active, CancellationToken cancellationToken)
     {
         if (_dispatcher is not null)
         {
@@ -103,7 +271,8 @@ internal sealed partial class SchedulerLoop
             }
         }
 
-        var withSla = running
+        var withSla = active
+            .Where(r => r.State == RunState.Running)
             .Select(r => (Dag: Registry.Dags.GetValueOrDefault(r.DagId)?.Definition, Run: r))
             .Where(p => p.Dag is not null && p.Dag.Tasks.Any(t => t.Sla is not null))
             .Select(p => (p.Dag!, p.Run));
@@ -111,8 +280,8 @@ internal sealed partial class SchedulerLoop
     }
 
     /// <summary>The version a run executes: the registered one (the last good one when the file is broken now).</summary>
-    private DagDefinition? Definition(Dictionary<string, DagRecord> records, string dagId) =>
+    private async Task<DagDefinition?> DefinitionAsync(string dagId, CancellationToken cancellationToken) =>
         Registry.Dags.TryGetValue(dagId, out var reg) ? reg.Definition
-        : records.TryGetValue(dagId, out var record) ? Registry.Parse(record)
+        : await _store.GetDagAsync(dagId, cancellationToken).ConfigureAwait(false) is { } record ? Registry.Parse(record)
         : null;
 }

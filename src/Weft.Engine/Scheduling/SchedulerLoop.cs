@@ -11,13 +11,12 @@ namespace Weft.Engine.Scheduling;
 /// The scheduler: registers the DAGs folder, creates runs as they fall due (catchup, <c>max_active_runs</c>,
 /// paused DAGs), executes queued runs in this process when given an executor, and records SLA misses.
 /// One pass does all of it; between passes the loop sleeps until the next run is due, at most
-/// <see cref="SchedulerOptions.MaxSleep"/>, and is woken early by a change in the folder or a run ending.
+/// <see cref="SchedulerOptions.MaxSleep"/>, and is woken early by a change in the folder or by the end of a run
+/// that other runs of its DAG wait for.
 /// The clock is the injected <see cref="TimeProvider"/>; the database is the only shared state.
 /// </summary>
 internal sealed partial class SchedulerLoop
 {
-    private const int ListLimit = 10_000;
-
     /// <summary>WEFT_SCHEDULER_TRACE=1 prints every pass's duration on stderr (for bench/).</summary>
     private static readonly bool TracePasses = Environment.GetEnvironmentVariable("WEFT_SCHEDULER_TRACE") == "1";
 
@@ -29,8 +28,23 @@ internal sealed partial class SchedulerLoop
     private readonly RunDispatcher? _dispatcher;
     private readonly SlaMonitor _sla;
     private readonly AsyncSignal _wake = new();
+    private readonly PassTrace _trace = new(TracePasses);
+
+    /// <summary>How long before a due instant the runs due then are planned (a share per pass), off the due pass.</summary>
+    private static readonly TimeSpan PrepareWithin = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most DAGs planned ahead in one pass, so no pass takes long.</summary>
+    private const int PreparePerPass = 150;
+
+    /// <summary>The periodic folder rescan is put off when a run falls due sooner than this.</summary>
+    private static readonly TimeSpan QuietBeforeDue = TimeSpan.FromMilliseconds(200);
     private readonly Dictionary<string, DateTimeOffset?> _lastLogicalDate = new(StringComparer.Ordinal);
+    // Per DAG, the instant before which no run of it can fall due; a DAG missing here is planned on the next pass.
+    private readonly Dictionary<string, DateTimeOffset> _nextDue = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PreparedRuns> _prepared = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastScan;
+    private DateTimeOffset? _wakeAt;
+    private IReadOnlySet<string> _lastWaiting = new HashSet<string>(StringComparer.Ordinal);
     private DateTimeOffset? _lastPoolRefresh;
     private int _forceScan;
     private bool _adopted;
@@ -67,7 +81,7 @@ internal sealed partial class SchedulerLoop
                     sleep = await PassAsync(cancellationToken).ConfigureAwait(false);
                     if (TracePasses)
                     {
-                        Console.Error.WriteLine($"weft: scheduler pass {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms, {Registry.Dags.Count} dags, sleep {sleep.TotalMilliseconds:F0} ms");
+                        Console.Error.WriteLine($"weft: scheduler pass {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms, {Registry.Dags.Count} dags, sleep {sleep.TotalMilliseconds:F0} ms ({_trace})");
                     }
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -81,6 +95,7 @@ internal sealed partial class SchedulerLoop
                     sleep = _options.MaxSleep;
                 }
 
+                _wakeAt = _time.GetUtcNow() + sleep;
                 await SleepAsync(sleep, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -101,45 +116,138 @@ internal sealed partial class SchedulerLoop
     }
 
     /// <summary>One pass; returns how long to sleep before the next.</summary>
+    /// <remarks>
+    /// Kept cheap for many DAGs: each DAG is planned only when its next run falls due (or when the folder
+    /// changed), and the database is asked only for paused DAG ids and the queued or running runs. The runs
+    /// that fell due are created in one transaction and handed to the dispatcher with the rows written (one
+    /// transaction per chunk of runs was tried: the first runs then start sooner, but their writes and work hold
+    /// back the later chunks, and the pass takes several times longer). The periodic folder rescan waits for a
+    /// pass with no run due soon.
+    /// </remarks>
     internal async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        _trace.Begin(_wakeAt is { } wakeAt ? now - wakeAt : TimeSpan.Zero);
+        _dispatcher?.BeginPass();
         var force = Interlocked.Exchange(ref _forceScan, 0) == 1;
-        if (force || _lastScan is not { } scanned || now - scanned >= _options.RescanInterval)
+        if (force || _lastScan is not { } scanned || RescanDue(now, scanned))
         {
-            await Registry.SyncAsync(force, cancellationToken).ConfigureAwait(false);
-            _lastScan = now;
+            await SyncFolderAsync(force, now, cancellationToken).ConfigureAwait(false);
         }
 
         await RefreshPoolsAsync(now, cancellationToken).ConfigureAwait(false);
-        var records = (await _store.ListDagsAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.DagId, StringComparer.Ordinal);
-        var queued = (await _store.ListRunsAsync(new RunQuery(State: RunState.Queued, Limit: ListLimit), cancellationToken).ConfigureAwait(false)).Items.ToList();
-        var running = (await _store.ListRunsAsync(new RunQuery(State: RunState.Running, Limit: ListLimit), cancellationToken).ConfigureAwait(false)).Items;
+        var paused = (await _store.ListPausedDagsAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var active = await _store.ListActiveRunsAsync(cancellationToken).ConfigureAwait(false);
+        var plan = new DuePlan(active);
+        _trace.Mark("read");
 
-        var next = now + _options.MaxSleep;
+        var soonest = DateTimeOffset.MaxValue;
+        var created = new List<NewRun>();
         foreach (var reg in Registry.Dags.Values)
         {
-            if (records.TryGetValue(reg.Id, out var record) && record.IsPaused)
+            if (paused.Contains(reg.Id))
             {
                 continue;
             }
 
-            var active = queued.Count(r => r.DagId == reg.Id) + running.Count(r => r.DagId == reg.Id);
-            queued.AddRange(await CreateDueRunsAsync(reg, now, active, cancellationToken).ConfigureAwait(false));
-            if (RunPlanner.NextRuns(reg.Definition, now, 1) is [var upcoming] && upcoming.RunAfter < next)
+            if (!_nextDue.TryGetValue(reg.Id, out var due) || due <= now)
             {
-                next = upcoming.RunAfter;
+                due = await PlanDueRunsAsync(reg, now, plan, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (due < soonest)
+            {
+                soonest = due;
             }
         }
 
+        _trace.Mark("plan");
+        await CreateAndStartAsync(plan, active, paused, created, cancellationToken).ConfigureAwait(false);
         if (_dispatcher is not null)
         {
-            Dispatch(records, queued, running);
+            await DispatchAsync(active, [], queued: true, paused, plan.Waiting, cancellationToken).ConfigureAwait(false);
+            _dispatcher.SetWaitingDags(plan.Waiting);
+            _trace.Mark("dispatch");
         }
 
-        await CheckSlasAsync(running, cancellationToken).ConfigureAwait(false);
+        LogCreated(created);
+        await CheckSlasAsync(active, cancellationToken).ConfigureAwait(false);
+        _lastWaiting = plan.Waiting;
+        _trace.Mark("log+sla");
+
+        if (soonest - now <= PrepareWithin)
+        {
+            PrepareAhead(soonest, paused, PreparePerPass);
+            _trace.Mark("prepare");
+        }
+
+        var next = soonest < now + _options.MaxSleep ? soonest : now + _options.MaxSleep;
         var sleep = next - _time.GetUtcNow();
         return sleep > TimeSpan.Zero ? sleep : TimeSpan.Zero;
+    }
+
+    /// <summary>Creates the planned runs in one transaction and starts them.</summary>
+    private async Task CreateAndStartAsync(DuePlan plan, IReadOnlyList<RunRecord> active, HashSet<string> paused, List<NewRun> created, CancellationToken cancellationToken)
+    {
+        if (plan.IsEmpty)
+        {
+            return;
+        }
+
+        var written = await CreatePlannedRunsAsync(plan, cancellationToken).ConfigureAwait(false);
+        plan.Clear();
+        _trace.Mark($"create {written.Count}");
+        if (_dispatcher is not null && written.Count > 0)
+        {
+            await DispatchAsync(active, written, queued: false, paused, plan.Waiting, cancellationToken).ConfigureAwait(false);
+            _trace.Mark("start");
+        }
+
+        created.AddRange(written);
+    }
+
+    /// <summary>
+    /// The periodic rescan (a safety net for missed file events) is due every <see cref="SchedulerOptions.RescanInterval"/>,
+    /// but put off while a run falls due within <see cref="QuietBeforeDue"/>, so it never delays a due point; at most
+    /// five intervals.
+    /// </summary>
+    private bool RescanDue(DateTimeOffset now, DateTimeOffset scanned)
+    {
+        var since = now - scanned;
+        if (since < _options.RescanInterval)
+        {
+            return false;
+        }
+
+        if (since >= 5 * _options.RescanInterval)
+        {
+            return true;
+        }
+
+        var soon = now + QuietBeforeDue;
+        foreach (var id in Registry.Dags.Keys)
+        {
+            // A DAG held back by max_active_runs has no due time; it waits for a run to end, not for the clock.
+            if (_nextDue.TryGetValue(id, out var due) ? due <= soon : !_lastWaiting.Contains(id))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task SyncFolderAsync(bool force, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await Registry.SyncAsync(force, cancellationToken).ConfigureAwait(false))
+        {
+            // A DAG was added, changed or removed: plan every DAG again.
+            _nextDue.Clear();
+            _prepared.Clear();
+        }
+
+        _lastScan = now;
+        _trace.Mark("folder");
     }
 
     private async Task SleepAsync(TimeSpan sleep, CancellationToken cancellationToken)
@@ -149,6 +257,8 @@ internal sealed partial class SchedulerLoop
             return;
         }
 
+        // Rounded up to the timer's millisecond so the loop does not wake a fraction before the due instant.
+        sleep = TimeSpan.FromMilliseconds(Math.Ceiling(sleep.TotalMilliseconds));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await Task.WhenAny(Task.Delay(sleep, _time, stop.Token), _wake.WaitAsync()).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);

@@ -14,13 +14,27 @@ public interface IStateStore : IAsyncDisposable
     /// <exception cref="DuplicateRunException">The run id, or the DAG's logical date, already has a run.</exception>
     Task CreateRunAsync(RunRecord run, IReadOnlyList<TaskInstanceRecord> tasks, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Inserts runs, each with its task instances, in one transaction. A run whose id or (DAG, logical date) is
+    /// already taken is skipped, not an error; any other failure writes none of them.
+    /// </summary>
+    /// <returns>The runs inserted, in the given order.</returns>
+    Task<IReadOnlyList<RunRecord>> CreateRunsAsync(IReadOnlyList<NewRun> runs, CancellationToken cancellationToken);
+
     /// <summary>A run with its task instances; by <paramref name="dagId"/> and run id, or the newest run with that id when <paramref name="dagId"/> is null.</summary>
     Task<RunSnapshot?> GetRunAsync(string? dagId, string runId, CancellationToken cancellationToken);
 
     /// <summary>Runs, newest first.</summary>
     Task<PagedResult<RunRecord>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Writes every change of the batch in one transaction.</summary>
+    /// <summary>Runs queued or running, oldest first (by creation).</summary>
+    Task<IReadOnlyList<RunRecord>> ListActiveRunsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes every change of the batch in one transaction. Batches committed at the same time by different
+    /// callers may share a transaction; each caller's batch is still written whole or not at all, and a batch
+    /// that fails does not fail the others.
+    /// </summary>
     Task CommitAsync(StateBatch batch, CancellationToken cancellationToken);
 
     /// <summary>Every attempt of a run (optionally of one task), oldest first.</summary>
@@ -53,6 +67,9 @@ public interface IStateStore : IAsyncDisposable
 
     /// <summary>Registered DAGs, by id.</summary>
     Task<IReadOnlyList<DagRecord>> ListDagsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The ids of the paused DAGs.</summary>
+    Task<IReadOnlyList<string>> ListPausedDagsAsync(CancellationToken cancellationToken);
 
     /// <summary>Pauses or unpauses a DAG; false when it is unknown.</summary>
     Task<bool> SetPausedAsync(string dagId, bool paused, CancellationToken cancellationToken);

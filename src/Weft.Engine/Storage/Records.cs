@@ -42,6 +42,9 @@ public sealed record TaskInstanceRecord(
 /// <summary>A run and its task instances.</summary>
 public sealed record RunSnapshot(RunRecord Run, IReadOnlyList<TaskInstanceRecord> Tasks);
 
+/// <summary>A run to create with its task instances (<see cref="IStateStore.CreateRunsAsync"/>).</summary>
+public sealed record NewRun(RunRecord Run, IReadOnlyList<TaskInstanceRecord> Tasks);
+
 /// <summary>One try of a task (history).</summary>
 public sealed record AttemptRecord(
     string AttemptId,

@@ -6,13 +6,16 @@ namespace Weft.Engine.Storage;
 /// </summary>
 public sealed class StateBatch
 {
-    /// <summary>Runs to update (whole rows).</summary>
+    /// <summary>
+    /// Runs to update: state, start, end, conf and DAG file (what a run was created as, its type, logical date,
+    /// data interval and creation time, stays); inserted whole when missing.
+    /// </summary>
     public List<RunRecord> Runs { get; } = [];
     /// <summary>Task instances to update (whole rows).</summary>
     public List<TaskInstanceRecord> TaskInstances { get; } = [];
     /// <summary>Attempts to insert.</summary>
     public List<AttemptRecord> AttemptsStarted { get; } = [];
-    /// <summary>Attempts to update with their end (matched by attempt id).</summary>
+    /// <summary>Attempts to update with their end (matched by attempt id; the start stays as inserted).</summary>
     public List<AttemptRecord> AttemptsEnded { get; } = [];
     /// <summary>Events to append (the id is assigned by the store).</summary>
     public List<EventRecord> Events { get; } = [];

@@ -25,10 +25,14 @@ internal static class AttemptRows
             $"INSERT INTO task_attempts ({Columns}) VALUES ({string.Join(", ", ParameterNames)})",
             ParameterNames);
 
-    /// <summary>UPDATE of every column but the identity (attempt id and task), by attempt id.</summary>
+    /// <summary>
+    /// UPDATE of every column but the identity (attempt id and task) and the start, by attempt id. The start is
+    /// set when the attempt is inserted and is the last column of the (task, start) index, which SQLite would
+    /// otherwise rewrite on every end.
+    /// </summary>
     public static PreparedStatement Update(SqliteConnection connection) =>
         new(connection,
-            "UPDATE task_attempts SET try_number = $try_number, state = $state, owner = $owner, start_date = $start_date, " +
+            "UPDATE task_attempts SET try_number = $try_number, state = $state, owner = $owner, " +
             "end_date = $end_date, lease_expires_at = $lease_expires_at, exit_code = $exit_code, reason = $reason, " +
             "log_path = $log_path WHERE attempt_id = $attempt_id",
             ParameterNames);

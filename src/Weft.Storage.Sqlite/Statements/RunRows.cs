@@ -25,13 +25,24 @@ internal static class RunRows
             $"INSERT INTO dag_runs ({Columns}) VALUES ({string.Join(", ", ParameterNames)})",
             ParameterNames);
 
-    /// <summary>UPDATE of every non-key column, by (dag_id, run_id).</summary>
+    /// <summary>
+    /// INSERT of a whole row that does nothing when the run id or the DAG's logical date is taken (0 rows changed).
+    /// Only uniqueness conflicts are skipped; any other constraint still fails the statement.
+    /// </summary>
+    public static PreparedStatement InsertIfAbsent(SqliteConnection connection) =>
+        new(connection,
+            $"INSERT INTO dag_runs ({Columns}) VALUES ({string.Join(", ", ParameterNames)}) ON CONFLICT DO NOTHING",
+            ParameterNames);
+
+    /// <summary>
+    /// UPDATE of the columns a run's life changes, by (dag_id, run_id). What the run was created as (type,
+    /// logical date, data interval, creation time) is left alone: those columns are indexed, and SQLite rewrites
+    /// the entries of every index whose column is assigned, changed or not.
+    /// </summary>
     public static PreparedStatement Update(SqliteConnection connection) =>
         new(connection,
-            "UPDATE dag_runs SET state = $state, run_type = $run_type, logical_date = $logical_date, " +
-            "data_interval_start = $data_interval_start, data_interval_end = $data_interval_end, start_date = $start_date, " +
-            "end_date = $end_date, conf_json = $conf_json, dag_file = $dag_file, created_at = $created_at " +
-            "WHERE dag_id = $dag_id AND run_id = $run_id",
+            "UPDATE dag_runs SET state = $state, start_date = $start_date, end_date = $end_date, conf_json = $conf_json, " +
+            "dag_file = $dag_file WHERE dag_id = $dag_id AND run_id = $run_id",
             ParameterNames);
 
     /// <summary>Binds a record to a statement made by <see cref="Insert"/> or <see cref="Update"/>.</summary>

@@ -136,6 +136,61 @@ public sealed class SchedulerLoopTests
     }
 
     [Fact]
+    public async Task ManyDagsDueAtOnce_AreCreatedInOnePass_AndNotAgainUntilTheNextInterval()
+    {
+        await using var f = await SchedulerFixture.CreateAsync(Now);
+        for (var i = 0; i < 50; i++)
+        {
+            f.WriteDag($"h{i:D2}.yaml", Hourly($"h{i:D2}", catchup: false));
+        }
+
+        await f.PassAsync();
+        await f.PassAsync();
+        var all = (await f.Store.ListRunsAsync(new Storage.RunQuery(Limit: 1000), CancellationToken.None)).Items;
+        Assert.Equal(50, all.Count);
+        Assert.All(all, r => Assert.Equal("scheduled__2026-03-10T09:00:00.000Z", r.RunId));
+
+        f.Clock.Advance(TimeSpan.FromMinutes(30));
+        await f.PassAsync();
+        all = (await f.Store.ListRunsAsync(new Storage.RunQuery(Limit: 1000), CancellationToken.None)).Items;
+        Assert.Equal(100, all.Count);
+        Assert.Equal(50, all.Count(r => r.RunId == "scheduled__2026-03-10T10:00:00.000Z"));
+    }
+
+    [Fact]
+    public async Task DagPausedOverItsDueTime_GetsTheRunWhenUnpaused()
+    {
+        await using var f = await SchedulerFixture.CreateAsync(Now);
+        f.WriteDag("h.yaml", Hourly("h", catchup: false));
+        await f.PassAsync();
+        Assert.Single(await f.RunsAsync("h"));
+
+        await f.Store.SetPausedAsync("h", true, CancellationToken.None);
+        f.Clock.Advance(TimeSpan.FromMinutes(45));
+        await f.PassAsync();
+        Assert.Single(await f.RunsAsync("h"));
+
+        await f.Store.SetPausedAsync("h", false, CancellationToken.None);
+        await f.PassAsync();
+        Assert.Equal(["scheduled__2026-03-10T09:00:00.000Z", "scheduled__2026-03-10T10:00:00.000Z"], (await f.RunsAsync("h")).Select(r => r.RunId));
+    }
+
+    [Fact]
+    public async Task ChangedSchedule_IsPlannedAgainAtOnce()
+    {
+        await using var f = await SchedulerFixture.CreateAsync(Now);
+        f.WriteDag("h.yaml", Hourly("h", catchup: false));
+        await f.PassAsync();
+        Assert.Single(await f.RunsAsync("h"));
+
+        // Every 15 minutes: the interval 10:15-10:30 has ended, though the hourly schedule had nothing due before 11:00.
+        f.WriteDag("h.yaml", Hourly("h", catchup: false).Replace("@hourly", "*/15 * * * *"));
+        File.SetLastWriteTimeUtc(Path.Combine(f.DagsFolder, "h.yaml"), DateTime.UtcNow.AddMinutes(1));
+        await f.PassAsync();
+        Assert.Equal("scheduled__2026-03-10T10:15:00.000Z", (await f.RunsAsync("h"))[^1].RunId);
+    }
+
+    [Fact]
     public async Task ChangedFile_IsRegisteredAgain_BrokenFileKeepsTheLastGoodVersion()
     {
         await using var f = await SchedulerFixture.CreateAsync(Now);
