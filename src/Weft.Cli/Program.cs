@@ -1,1 +1,6 @@
-return await Weft.Cli.WeftCli.RunAsync(args, Console.Out, Console.Error);
+using Weft.Cli;
+
+StartupTrace.Mark("main");
+var exitCode = await WeftCli.RunAsync(args, Console.Out, Console.Error);
+StartupTrace.Mark("end");
+return exitCode;
