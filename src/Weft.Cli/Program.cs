@@ -1,1 +1,12 @@
-return await Weft.Cli.WeftCli.RunAsync(args, Console.Out, Console.Error);
+using Weft.Cli;
+using Weft.Cli.Running;
+
+StartupTrace.Mark("main");
+if (WeftCli.CommandName(args) == "run")
+{
+    RunWarmUp.Start();
+}
+
+var exitCode = await WeftCli.RunAsync(args, Console.Out, Console.Error);
+StartupTrace.Mark("end");
+return exitCode;

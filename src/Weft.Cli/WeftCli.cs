@@ -21,30 +21,33 @@ internal static class WeftCli
         Exit codes: 0 success, 1 the run or subject failed, 2 usage or validation error, 3 infrastructure error.
         """;
 
-    /// <summary>Every top-level command. To add one, write a <see cref="WeftCommand"/> and list it here.</summary>
-    private static IEnumerable<Command> Commands() =>
+    /// <summary>Every top-level command, by name. To add one, write a <see cref="WeftCommand"/> and list it here.</summary>
+    internal static readonly (string Name, Func<Command> Create)[] Commands =
     [
-        new ValidateCommand(),
-        new PlanCommand(),
-        new GraphCommand(),
-        new RunCommand(),
-        new RunsCommand(),
-        new LogsCommand(),
-        new TasksCommand(),
-        new DagsCommand(),
-        new PoolsCommand(),
-        new SchedulerCommand(),
-        new BackfillCommand(),
-        new ServerCommand(),
-        new TokensCommand(),
-        new SecretsCommand(),
+        ("validate", () => new ValidateCommand()),
+        ("plan", () => new PlanCommand()),
+        ("graph", () => new GraphCommand()),
+        ("run", () => new RunCommand()),
+        ("runs", () => new RunsCommand()),
+        ("logs", () => new LogsCommand()),
+        ("tasks", () => new TasksCommand()),
+        ("dags", () => new DagsCommand()),
+        ("pools", () => new PoolsCommand()),
+        ("scheduler", () => new SchedulerCommand()),
+        ("backfill", () => new BackfillCommand()),
+        ("server", () => new ServerCommand()),
+        ("tokens", () => new TokensCommand()),
+        ("secrets", () => new SecretsCommand()),
     ];
 
     // Response files are off: `--params @FILE` means a JSON file, which System.CommandLine would
     // otherwise expand as a list of extra arguments.
     private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
 
-    public static RootCommand BuildRootCommand()
+    public static RootCommand BuildRootCommand() => BuildRootCommand(only: null);
+
+    /// <summary>The command tree; with <paramref name="only"/>, the root and just that command ("" for none).</summary>
+    internal static RootCommand BuildRootCommand(string? only)
     {
         var root = new RootCommand(Description);
         foreach (var option in GlobalOptions.All)
@@ -52,9 +55,12 @@ internal static class WeftCli
             root.Options.Add(option);
         }
 
-        foreach (var command in Commands())
+        foreach (var (name, create) in Commands)
         {
-            root.Subcommands.Add(command);
+            if (only is null || only == name)
+            {
+                root.Subcommands.Add(create());
+            }
         }
 
         // `weft` alone: show the help, but as a usage error so a script with an empty command notices.
@@ -71,7 +77,17 @@ internal static class WeftCli
         ParseResult? parseResult = null;
         try
         {
-            parseResult = BuildRootCommand().Parse(args, Parsing);
+            // Building every command costs more than parsing; a command line that names its command gets a tree with
+            // just that one. Anything that does not parse is parsed again with the whole tree, so errors, hints and
+            // suggestions are the same either way.
+            var only = CommandName(args);
+            parseResult = BuildRootCommand(only).Parse(args, Parsing);
+            StartupTrace.Mark("command line parsed");
+            if (only is not null && (parseResult.Action is ParseErrorAction || ParseErrors.FindOptionLikeArgument(parseResult, args) is not null))
+            {
+                parseResult = BuildRootCommand().Parse(args, Parsing);
+            }
+
             if (parseResult.Action is ParseErrorAction)
             {
                 ParseErrors.Report(parseResult, error);
@@ -97,5 +113,40 @@ internal static class WeftCli
         {
             return CliErrors.Report(e, error, parseResult?.GetValue(GlobalOptions.Verbose) ?? false);
         }
+    }
+
+    /// <summary>True for the commands that run until stopped: <c>server</c> and <c>scheduler</c>.</summary>
+    internal static bool IsLongRunning(string? command) => command is "server" or "scheduler";
+
+    /// <summary>
+    /// The command a command line names: its first word that is neither an option nor the value of a global option
+    /// that takes one, when that word is a command's name; "" for <c>weft --version</c>, which needs no command;
+    /// otherwise null (the whole tree: the root's help lists every command).
+    /// </summary>
+    internal static string? CommandName(string[] args)
+    {
+        if (args is ["--version"])
+        {
+            return "";
+        }
+
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg is "--db" or "--home" or "--dags")
+            {
+                i++;
+            }
+            else if (!arg.StartsWith('-'))
+            {
+                return Array.Exists(Commands, c => c.Name == arg) ? arg : null;
+            }
+            else if (arg == "--")
+            {
+                return null;
+            }
+        }
+
+        return null;
     }
 }

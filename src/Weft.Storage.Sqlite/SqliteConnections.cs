@@ -52,11 +52,18 @@ internal sealed class SqliteConnections
     /// <summary>Opens the single writer connection: WAL, synchronous NORMAL, busy timeout, foreign keys.</summary>
     public async Task<(SqliteConnection Connection, string JournalMode)> OpenWriterAsync(CancellationToken cancellationToken)
     {
+        var fresh = !File.Exists(FilePath) || new FileInfo(FilePath).Length == 0;
         var connection = new SqliteConnection(ConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
             await ExecuteAsync(connection, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}", cancellationToken);
+            if (fresh)
+            {
+                // Switching a new, empty file to WAL writes its first page through the rollback journal, which at the
+                // default FULL level costs four fsyncs; an empty file has nothing to protect yet.
+                await ExecuteAsync(connection, "PRAGMA synchronous = OFF", cancellationToken);
+            }
 
             // journal_mode is stored in the file; it answers with the mode in force (not "wal" on some
             // network file systems, where SQLite refuses WAL).

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace Weft.Storage.Sqlite;
 
 /// <summary>
-/// The schema, as numbered migrations. Each is applied once, in its own write transaction, and recorded in
-/// <c>schema_migrations</c>; a released migration is never edited, a change is a new number.
+/// The schema, as numbered migrations. Each is applied once and recorded in <c>schema_migrations</c>; a released
+/// migration is never edited, a change is a new number.
 /// </summary>
 internal static class SqliteMigrations
 {
@@ -130,53 +130,72 @@ internal static class SqliteMigrations
             """),
     ];
 
-    /// <summary>Applies the migrations not yet recorded, each in its own transaction.</summary>
+    /// <summary>
+    /// Applies the migrations not yet recorded, all in one write transaction: a fresh database gets its whole schema
+    /// in one commit, and a failed migration leaves the database as it was.
+    /// </summary>
     public static async Task ApplyAsync(SqliteConnection connection, ILogger logger, CancellationToken cancellationToken)
     {
-        using (var create = connection.CreateCommand())
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // BEGIN IMMEDIATE takes the write lock before the check, so two processes starting together
+        // cannot both apply the same migration: the second waits, then sees them recorded.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using (var create = Command(connection, transaction, """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    INTEGER NOT NULL PRIMARY KEY,
+                name       TEXT    NOT NULL,
+                applied_at INTEGER NOT NULL
+            );
+            """))
         {
-            create.CommandText = """
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version    INTEGER NOT NULL PRIMARY KEY,
-                    name       TEXT    NOT NULL,
-                    applied_at INTEGER NOT NULL
-                );
-                """;
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        foreach (var migration in All)
+        var applied = new HashSet<long>();
+        using (var check = Command(connection, transaction, "SELECT version FROM schema_migrations"))
+        using (var reader = await check.ExecuteReaderAsync(cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-
-            // BEGIN IMMEDIATE takes the write lock before the check, so two processes starting together
-            // cannot both apply the same migration: the second waits, then sees it recorded.
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using var check = connection.CreateCommand();
-            check.Transaction = transaction;
-            check.CommandText = "SELECT COUNT(*) FROM schema_migrations WHERE version = $version";
-            check.Parameters.AddWithValue("$version", migration.Version);
-            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            while (await reader.ReadAsync(cancellationToken))
             {
-                transaction.Rollback();
-                continue;
+                applied.Add(reader.GetInt64(0));
+            }
+        }
+
+        var pending = All.Where(m => !applied.Contains(m.Version)).ToList();
+        if (pending.Count == 0)
+        {
+            transaction.Rollback();
+            return;
+        }
+
+        var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var migration in pending)
+        {
+            using (var apply = Command(connection, transaction, migration.Sql))
+            {
+                await apply.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            using var apply = connection.CreateCommand();
-            apply.Transaction = transaction;
-            apply.CommandText = migration.Sql;
-            await apply.ExecuteNonQueryAsync(cancellationToken);
-
-            using var record = connection.CreateCommand();
-            record.Transaction = transaction;
-            record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($version, $name, $at)";
+            using var record = Command(connection, transaction, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($version, $name, $at)");
             record.Parameters.AddWithValue("$version", migration.Version);
             record.Parameters.AddWithValue("$name", migration.Name);
-            record.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            record.Parameters.AddWithValue("$at", at);
             await record.ExecuteNonQueryAsync(cancellationToken);
+        }
 
-            transaction.Commit();
+        transaction.Commit();
+        foreach (var migration in pending)
+        {
             logger.LogInformation("Applied SQLite migration {Version} ({Name})", migration.Version, migration.Name);
         }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
     }
 }

@@ -88,7 +88,9 @@ internal sealed class RunCommand : WeftCommand
         var parse = context.ParseResult;
         var conf = RunParameters.Parse(parse.GetValue(_params), parse.GetValue(_param) ?? []);
         var target = parse.GetValue(_target);
+        StartupTrace.Mark("run: options");
         var dag = target is null ? null : DagTargets.Load(context, target);
+        StartupTrace.Mark("run: dag loaded");
         var request = new RunRequest(
             dag,
             conf,

@@ -46,10 +46,12 @@ internal static class LocalRun
     private static async Task<int> ExecuteAsync(CliContext context, RunRequest request, CancellationTokenSource interrupt, CancellationToken cancellationToken)
     {
         await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
+        StartupTrace.Mark("run: store opened");
         var (dag, runId) = request.ResumeRunId is { } resume
             ? await PrepareResumeAsync(context, store, request, resume, cancellationToken).ConfigureAwait(false)
             : await CreateAsync(store, request, cancellationToken).ConfigureAwait(false);
 
+        StartupTrace.Mark("run: run created");
         var pools = await store.ListPoolsAsync(cancellationToken).ConfigureAwait(false);
         var options = new ExecutorOptions
         {
@@ -60,9 +62,11 @@ internal static class LocalRun
         };
 
         using var progress = RunProgress.Create(context, dag, runId);
+        StartupTrace.Mark("run: pools, progress");
         var executor = new RunExecutor(store, options, TaskRunnerRegistry.CreateDefault(), progress);
         var result = await executor.ExecuteAsync(dag, runId, interrupt.Token).ConfigureAwait(false);
         progress.Stop();
+        StartupTrace.Mark("run: executed");
 
         var interrupted = result.Run.State == RunState.Running;
         if (!interrupted)
@@ -79,6 +83,7 @@ internal static class LocalRun
             RunSummary.Write(context, result);
         }
 
+        StartupTrace.Mark("run: reported");
         if (interrupted)
         {
             context.WriteError($"run '{runId}' was interrupted", $"continue it with 'weft run --resume {runId}'");
