@@ -5,7 +5,6 @@ namespace Weft.Storage.Sqlite;
 /// (<see cref="SqliteStateStore.ListActiveRunsAsync"/>); without it that is a scan of every run ever made.
 /// Partial, so finished runs (nearly all rows) cost nothing in it.
 /// </summary>
-/// <remarks>To be appended to <see cref="SqliteMigrations.All"/>.</remarks>
 internal static class SqliteMigration3
 {
     public static SqliteMigrations.Migration ActiveRuns { get; } = new(3, "active_runs", """

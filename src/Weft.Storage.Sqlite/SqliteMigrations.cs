@@ -128,6 +128,7 @@ internal static class SqliteMigrations
                 updated_at INTEGER NOT NULL
             );
             """),
+        SqliteMigration3.ActiveRuns,
     ];
 
     /// <summary>
