@@ -1,0 +1,74 @@
+namespace Weft.Engine.Runners.Processes.Native;
+
+/// <summary>
+/// <see cref="ProcessRunner"/> on Linux: posix_spawn, then the <see cref="ChildReactor"/> reports the exit and reads
+/// the output. The runtime's SIGCHLD handling and its threads take no part.
+/// </summary>
+internal static class NativeProcessRunner
+{
+    /// <summary>Runs the program to its end, or kills it when <paramref name="cancellationToken"/> fires.</summary>
+    /// <exception cref="System.ComponentModel.Win32Exception">The program could not be started.</exception>
+    public static async Task<ProcessExit> RunAsync(ProcessSpec spec, ITaskLog log, CancellationToken cancellationToken)
+    {
+        var child = Spawner.Start(spec, log);
+        var cancelled = false;
+        int exitCode;
+        try
+        {
+            exitCode = await child.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled = true;
+            Kill(child);
+            try
+            {
+                exitCode = await child.Exited.WaitAsync(ProcessRunner.KillWaitLimit, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                log.WriteLine("weft", $"process {child.Pid} did not exit {ProcessRunner.KillWaitLimit.TotalSeconds:0}s after SIGKILL");
+                exitCode = 137;
+            }
+        }
+
+        // The reactor killed the group (if the child led one) before it reaped the child: background children
+        // would otherwise run on unowned and keep the output pipes, and so this attempt, open.
+        if (!child.OutputClosed.IsCompleted)
+        {
+            try
+            {
+                await child.OutputClosed.WaitAsync(ProcessRunner.DrainLimit, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                log.WriteLine("weft", "a process outside the task's group still holds its output open; not waiting for it");
+                Spawner.Abandon(child);
+            }
+        }
+
+        return new ProcessExit(exitCode, cancelled);
+    }
+
+    private static void Kill(ChildProcess child)
+    {
+        if (child.Exited.IsCompleted)
+        {
+            return;
+        }
+
+        // The tree walk first, while parents still link their children (it also reaches descendants that moved to a
+        // session of their own); then the child and its group, which holds children already adopted by init.
+        ProcessTree.KillDescendants(child.Pid);
+        if (child.Exited.IsCompleted)
+        {
+            return;
+        }
+
+        Libc.Kill(child.Pid, Libc.SIGKILL);
+        if (child.OwnsGroup)
+        {
+            Libc.Kill(-child.Pid, Libc.SIGKILL);
+        }
+    }
+}
