@@ -57,16 +57,21 @@ internal static class NativeProcessRunner
             return;
         }
 
-        // The tree walk first, while parents still link their children (it also reaches descendants that moved to a
-        // session of their own); then the child and its group, which holds children already adopted by init.
-        ProcessTree.KillDescendants(child.Pid);
-        if (child.Exited.IsCompleted)
+        // The tree is read while parents still link their children (it also finds descendants that moved to a
+        // session of their own); the main process dies first, so that it cannot go on when its children vanish;
+        // the group last, for children already adopted by init.
+        var descendants = ProcessTree.Descendants(child.Pid);
+        if (!child.Exited.IsCompleted)
         {
-            return;
+            Libc.Kill(child.Pid, Libc.SIGKILL);
         }
 
-        Libc.Kill(child.Pid, Libc.SIGKILL);
-        if (child.OwnsGroup)
+        foreach (var pid in descendants)
+        {
+            Libc.Kill(pid, Libc.SIGKILL);
+        }
+
+        if (child.OwnsGroup && !child.Exited.IsCompleted)
         {
             Libc.Kill(-child.Pid, Libc.SIGKILL);
         }

@@ -5,15 +5,6 @@ namespace Weft.Engine.Runners.Processes.Native;
 /// <summary>A process's descendants, found by walking /proc's parent links (a stop path only: it reads every stat).</summary>
 internal static class ProcessTree
 {
-    /// <summary>Sends SIGKILL to every descendant of <paramref name="pid"/> that still hangs below it.</summary>
-    public static void KillDescendants(int pid)
-    {
-        foreach (var descendant in Descendants(pid))
-        {
-            Libc.Kill(descendant, Libc.SIGKILL);
-        }
-    }
-
     /// <summary>Children before grandchildren.</summary>
     public static List<int> Descendants(int pid)
     {
