@@ -156,8 +156,8 @@ internal sealed unsafe class ChildReactor
                 }
             }
 
-            // Completions last: a continuation that runs inline here (the engine's next step) then sees the whole
-            // batch, the output drained before the exit is reported.
+            // Completions last, so that a child whose exit and pipe ends arrive in one batch is reported once,
+            // its output already drained.
             foreach (var child in batch)
             {
                 try
