@@ -1,5 +1,6 @@
 using Weft.Engine.Logs;
 using Weft.Engine.Runners.Expressions;
+using Weft.Engine.Runners.Processes.Native;
 
 namespace Weft.Engine.Runners.Processes;
 
@@ -55,6 +56,20 @@ internal sealed class ProcessAttempt
     /// </summary>
     private static void CreateEmpty(string path)
     {
+        if (ProcessRunner.UseNative)
+        {
+            if (!EmptyFile.TryCreate(path))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                if (!EmptyFile.TryCreate(path))
+                {
+                    throw new DirectoryNotFoundException($"folder removed while creating {path}");
+                }
+            }
+
+            return;
+        }
+
         try
         {
             File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete).Dispose();

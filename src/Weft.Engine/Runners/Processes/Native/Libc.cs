@@ -13,7 +13,12 @@ internal static unsafe partial class Libc
     public const int ESRCH = 3;
     public const int ENOSYS = 38;
 
+    public const int ENOENT = 2;
+
     public const int O_RDONLY = 0;
+    public const int O_WRONLY = 1;
+    public const int O_CREAT = 0x40;
+    public const int O_TRUNC = 0x200;
     public const int O_CLOEXEC = 0x80000;
     public const int O_NONBLOCK = 0x800;
 
@@ -80,6 +85,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "open", SetLastError = true)]
     public static partial int Open(byte* path, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true)]
+    public static partial int Open(byte* path, int flags, int mode);
 
     [LibraryImport(Lib, EntryPoint = "close")]
     public static partial int Close(int fd);
