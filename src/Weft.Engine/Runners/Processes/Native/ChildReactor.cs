@@ -237,11 +237,19 @@ internal sealed unsafe class ChildReactor
         Remove(stream.Fd);
         Libc.CloseFd(stream.Fd);
         stream.Fd = -1;
-        stream.Lines.Complete();
         child.StreamClosed();
         if (child.PidFd < 0 && child.Streams[0].Fd < 0 && child.Streams[1].Fd < 0)
         {
             Forget(child);
+        }
+
+        try
+        {
+            stream.Lines.Complete();
+        }
+        catch (Exception)
+        {
+            // A log that cannot take the last line must not leave the stream looking open.
         }
     }
 
