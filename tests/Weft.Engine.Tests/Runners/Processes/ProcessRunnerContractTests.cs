@@ -194,9 +194,9 @@ public abstract class ProcessRunnerContractTests : IDisposable
     }
 
     // A sleep length no other process uses, so pgrep finds exactly this test's sleeps.
-    private static string UniqueSleep() => $"40.{Random.Shared.Next(100_000, 999_999)}";
+    private protected static string UniqueSleep() => $"40.{Random.Shared.Next(100_000, 999_999)}";
 
-    private static async Task<string> PgrepAsync(string pattern)
+    private protected static async Task<string> PgrepAsync(string pattern)
     {
         var found = "";
         for (var i = 0; i < 10; i++)
@@ -261,6 +261,19 @@ public sealed class NativeProcessRunnerTests : ProcessRunnerContractTests
         Assert.Equal(0, exit.ExitCode);
         Assert.Equal(["y"], log.Stream("stdout"));
         Assert.Empty(log.Stream("stderr"));
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledWhileForking_LeavesNoChildBehind()
+    {
+        // No group to fall back on: only the frozen tree walk can catch children forked while it runs.
+        var marker = UniqueSleep();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var (exit, _) = await RunShAsync($"while :; do sleep {marker} & sleep 0.005; done", newSession: false, cancellationToken: cts.Token);
+
+        Assert.True(exit.Cancelled);
+        Assert.Empty(await PgrepAsync($"sleep {marker}"));
     }
 
     [Theory]

@@ -31,6 +31,7 @@ internal static unsafe partial class Libc
 
     public const int WNOHANG = 1;
     public const int SIGKILL = 9;
+    public const int SIGSTOP = 19;
 
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;

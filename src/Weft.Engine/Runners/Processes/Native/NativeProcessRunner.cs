@@ -57,16 +57,36 @@ internal static class NativeProcessRunner
             return;
         }
 
-        // The tree is read while parents still link their children (it also finds descendants that moved to a
-        // session of their own); the main process dies first, so that it cannot go on when its children vanish;
-        // the group last, for children already adopted by init.
-        var descendants = ProcessTree.Descendants(child.Pid);
+        // Freeze the tree before killing it: a stopped process cannot fork, so walking /proc again until it finds
+        // no one new catches the children that were being forked during a walk. Parents still link their children
+        // while stopped (the walk also finds descendants that moved to a session of their own). Then SIGKILL: the
+        // main process first, so that it cannot go on when its children vanish; the group last, for children
+        // already adopted by init.
+        Libc.Kill(child.Pid, Libc.SIGSTOP);
+        var tree = new List<int>();
+        var seen = new HashSet<int>();
+        for (var round = 0; round < 16; round++)
+        {
+            var fresh = ProcessTree.Descendants(child.Pid).Where(seen.Add).ToList();
+            if (fresh.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var pid in fresh)
+            {
+                Libc.Kill(pid, Libc.SIGSTOP);
+            }
+
+            tree.AddRange(fresh);
+        }
+
         if (!child.Exited.IsCompleted)
         {
             Libc.Kill(child.Pid, Libc.SIGKILL);
         }
 
-        foreach (var pid in descendants)
+        foreach (var pid in tree)
         {
             Libc.Kill(pid, Libc.SIGKILL);
         }
