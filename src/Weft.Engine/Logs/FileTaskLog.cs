@@ -90,9 +90,22 @@ internal sealed class FileTaskLog(string path, TimeProvider? timeProvider = null
 
     private StreamWriter Open()
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
-        // Append: a retried run of the same attempt number (after `tasks clear`) keeps the earlier text.
-        var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 4096);
+        FileStream stream;
+        try
+        {
+            stream = OpenStream();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Only the first attempt of a task finds its folder missing; the others skip the mkdir.
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+            stream = OpenStream();
+        }
+
         return new StreamWriter(stream, new UTF8Encoding(false), 4096);
     }
+
+    // Append: a retried run of the same attempt number (after `tasks clear`) keeps the earlier text.
+    private FileStream OpenStream() =>
+        new(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 4096);
 }

@@ -73,7 +73,9 @@ public sealed class ResumeTests : IDisposable
                 command: echo "$WEFT_RUN_ID" > run_id2.txt
               - id: b
                 depends_on: [a]
-                command: echo b >> b2.count; sleep 2
+                # Not "sleep 2": the killed run leaves this sleep behind for its full length, and the Ctrl+C
+                # tests look for chain.yaml's "sleep 2" right after.
+                command: echo b >> b2.count; sleep 2.5
               - id: c
                 depends_on: [b]
                 command: echo c >> c2.count

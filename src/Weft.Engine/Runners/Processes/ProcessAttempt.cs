@@ -1,5 +1,6 @@
 using Weft.Engine.Logs;
 using Weft.Engine.Runners.Expressions;
+using Weft.Engine.Runners.Processes.Native;
 
 namespace Weft.Engine.Runners.Processes;
 
@@ -42,14 +43,42 @@ internal sealed class ProcessAttempt
             throw new TaskSetupException($"working directory not found: {workingDirectory}");
         }
 
-        var outputs = Path.Combine(context.TmpDir, ".weft-outputs");
-        Directory.CreateDirectory(outputs);
-        var outputFile = Path.Combine(outputs, $"{context.Task.Id}.{context.Attempt}.out");
-        // Fresh and empty for every attempt: a retry must not see the outputs of the try before it.
-        File.Create(outputFile).Dispose();
+        var outputFile = Path.Combine(context.TmpDir, ".weft-outputs", $"{context.Task.Id}.{context.Attempt}.out");
+        CreateEmpty(outputFile);
 
         var environment = AttemptEnvironment.Build(context, scope, workingDirectory, outputFile);
         return new ProcessAttempt(context, workingDirectory, outputFile, environment, MaskingTaskLog.Wrap(context.Log, scope.SecretValues));
+    }
+
+    /// <summary>
+    /// Fresh and empty for every attempt: a retry must not see the outputs of the try before it. The folder is
+    /// created only when missing (once per run), not checked for every attempt.
+    /// </summary>
+    private static void CreateEmpty(string path)
+    {
+        if (ProcessRunner.UseNative)
+        {
+            if (!EmptyFile.TryCreate(path))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                if (!EmptyFile.TryCreate(path))
+                {
+                    throw new DirectoryNotFoundException($"folder removed while creating {path}");
+                }
+            }
+
+            return;
+        }
+
+        try
+        {
+            File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete).Dispose();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete).Dispose();
+        }
     }
 
     /// <summary>A variable as the child will see it.</summary>

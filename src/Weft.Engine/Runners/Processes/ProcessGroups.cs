@@ -3,10 +3,11 @@ using System.Runtime.InteropServices;
 namespace Weft.Engine.Runners.Processes;
 
 /// <summary>
-/// Process groups on Unix. .NET cannot call setsid between fork and exec, so a program that should lead its own
-/// group is started through util-linux's <c>setsid</c>, which calls setsid() and execs the program in the same
-/// process: the pid .NET sees is the group id. That costs one extra exec (under a millisecond), so it is used for
-/// bash and scripts, which may spawn children, and not for programs started directly.
+/// Process groups for <see cref="DotNetProcessRunner"/> (the Linux launcher asks posix_spawn for the session
+/// itself). .NET cannot call setsid between fork and exec, so a program that should lead its own group is started
+/// through util-linux's <c>setsid</c>, which calls setsid() and execs the program in the same process: the pid .NET
+/// sees is the group id. That costs one extra exec (under a millisecond), so it is used for bash and scripts, which
+/// may spawn children, and not for programs started directly.
 /// </summary>
 internal static partial class ProcessGroups
 {
