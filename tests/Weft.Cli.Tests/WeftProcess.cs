@@ -40,30 +40,7 @@ internal sealed class WeftProcess
             throw new FileNotFoundException($"weft.dll is not next to the tests; build the solution first ({WeftDll})");
         }
 
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = WorkingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(WeftDll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // The child must not pick up the settings of whoever runs the tests.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("WEFT_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["NO_COLOR"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var start = StartInfo(WorkingDirectory, args);
         foreach (var (key, value) in Environment)
         {
             if (value is null)
@@ -124,6 +101,38 @@ internal sealed class WeftProcess
                 into.Append(buffer, 0, read);
             }
         }
+    }
+
+    /// <summary>
+    /// How every test starts <c>dotnet weft.dll ARGS</c>: output and input redirected, no colour, and none of the
+    /// <c>WEFT_</c> settings of whoever runs the tests.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add(WeftDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("WEFT_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return start;
     }
 
     // The SDK tells test hosts which dotnet launched them; fall back to the one on PATH.

@@ -18,28 +18,7 @@ internal sealed class BackgroundWeft : IDisposable
     public BackgroundWeft(string workingDirectory, params string[] args)
     {
         _args = args;
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(WeftProcess.WeftDll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("WEFT_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["NO_COLOR"] = "1";
+        var start = WeftProcess.StartInfo(workingDirectory, args);
         _process = Process.Start(start)!;
         _process.StandardInput.Close();
         _pumps = Task.WhenAll(PumpAsync(_process.StandardOutput, _stdout), PumpAsync(_process.StandardError, _stderr));
@@ -48,6 +27,30 @@ internal sealed class BackgroundWeft : IDisposable
     public int Pid => _process.Id;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Standard output so far.</summary>
+    public string Stdout
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
+    /// <summary>Everything printed so far, for assertion messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return $"--- stdout ---\n{Stdout}--- stderr ---\n{_stderr}";
+            }
+        }
+    }
 
     /// <summary>Sends a signal (by name, as <c>kill</c> takes it) to the weft process only.</summary>
     public void Signal(string name)
@@ -101,6 +104,7 @@ internal sealed class BackgroundWeft : IDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
         }
 
         _process.Dispose();
@@ -117,18 +121,6 @@ internal sealed class BackgroundWeft : IDisposable
                 into.Append(buffer, 0, read);
             }
         }
-    }
-
-    private static string DotnetHost()
-    {
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host))
-        {
-            return host;
-        }
-
-        var current = Environment.ProcessPath;
-        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
     }
 }
 

@@ -41,23 +41,8 @@ internal sealed class SchedulerProcess : IAsyncDisposable
 
     public static SchedulerProcess Start(TempFolder folder, params string[] extra)
     {
-        var start = new ProcessStartInfo(Dotnet())
-        {
-            WorkingDirectory = folder.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { WeftProcess.WeftDll, "scheduler", "--dags", Path.Combine(folder.Path, "dags"), "--home", Path.Combine(folder.Path, "home") }.Concat(extra))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("WEFT_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
+        var start = WeftProcess.StartInfo(folder.Path,
+            new[] { "scheduler", "--dags", Path.Combine(folder.Path, "dags"), "--home", Path.Combine(folder.Path, "home") }.Concat(extra));
         var process = new Process { StartInfo = start };
         var scheduler = new SchedulerProcess(folder, process);
         process.ErrorDataReceived += (_, e) =>
@@ -69,6 +54,7 @@ internal sealed class SchedulerProcess : IAsyncDisposable
         };
         process.OutputDataReceived += (_, _) => { };
         process.Start();
+        process.StandardInput.Close();
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         return scheduler;
@@ -124,17 +110,5 @@ internal sealed class SchedulerProcess : IAsyncDisposable
         {
             _process.Dispose();
         }
-    }
-
-    private static string Dotnet()
-    {
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host))
-        {
-            return host;
-        }
-
-        var current = Environment.ProcessPath;
-        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
     }
 }
