@@ -1,14 +1,11 @@
-using System.Collections.Immutable;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace Weft.Cli.Running;
 
 /// <summary>
 /// Set-up that a run pays for once per process, started on a pool thread while the main thread parses the command
-/// line and loads the DAG: SQLite's native library and its call stubs, and System.Text.Json's serializer for the
-/// run's parameters. It opens an in-memory database only, never the database file, and a failure here is left for
-/// the real work to meet and report.
+/// line and loads the DAG: SQLite's native library and its call stubs. It opens an in-memory database only, never
+/// the database file, and a failure here is left for the real work to meet and report.
 /// </summary>
 internal static class RunWarmUp
 {
@@ -36,9 +33,6 @@ internal static class RunWarmUp
 
                 transaction.Commit();
             }
-
-            // A new run stores its parameters as JSON.
-            _ = JsonSerializer.Serialize<IReadOnlyDictionary<string, JsonElement>>(ImmutableDictionary<string, JsonElement>.Empty);
         }
         catch (Exception)
         {
