@@ -144,8 +144,9 @@ def percentile(values, p):
 # ---------------------------------------------------------------- scenarios
 
 class Bench:
-    def __init__(self, weft, quick, benchmarks_dll):
+    def __init__(self, weft, quick, benchmarks_dll, bare_loop=None):
         self.weft = weft
+        self.bare_loop = bare_loop
         self.quick = quick
         self.benchmarks_dll = benchmarks_dll
         self.runs = 3 if quick else 5
@@ -187,6 +188,12 @@ class Bench:
                                os.path.join(d, "Snakefile"), "--directory", work],
                  lambda: fresh_dir(work), None),
             ]
+            if self.bare_loop:
+                # The floor for a .NET program: Process.Start per task, nothing recorded (bench/BareLoop).
+                graph = os.path.join(d, "graph.txt")
+                tools.insert(2, (".NET loop", [self.bare_loop, graph, "2", "direct", command], None, None))
+                if n <= 1000:
+                    tools.insert(3, (".NET loop, bash -c", [self.bare_loop, graph, "2", "bash", command], None, None))
             for tool, cmd, prepare, cwd in tools:
                 row = {"scenario": "shell", "n": n, "edges": edges, "command": command, "tool": tool}
                 runs, warmup = self.runs, self.warmup
@@ -789,11 +796,13 @@ def main():
     ap.add_argument("--weft", required=True, help="the weft executable")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--benchmarks", help="Weft.Benchmarks.dll (full mode)")
+    ap.add_argument("--bare-loop", help="the BareLoop executable (bench/BareLoop), a peer in the shell scenario")
     ap.add_argument("--only", help="comma-separated scenarios (shell,engine,chain,footprint,load,scheduler,api)")
     ap.add_argument("--command", default="bench/run.sh")
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
-    b = Bench(os.path.abspath(a.weft), a.quick, a.benchmarks)
+    b = Bench(os.path.abspath(a.weft), a.quick, a.benchmarks,
+              os.path.abspath(a.bare_loop) if a.bare_loop else None)
     now = dt.datetime.now(dt.timezone.utc)
     doc = {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "command": a.command, "quick": a.quick,
            "machine": machine(), "versions": versions(b.weft), "load_before": loadavg()}

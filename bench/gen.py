@@ -11,6 +11,7 @@ only get shell commands). The same graph goes to every tool:
                        run rebuilds everything, like phony make targets)
   Snakefile    snakemake (one rule per task; snakemake needs an output file
                        per job, so each rule declares touch("o/ID"))
+  graph.txt    bench/BareLoop (a line per task: its id, then its upstreams)
 
 Usage as a script:  gen.py SHAPE N COMMAND OUTDIR
   SHAPE: layered (20 layers, each task depends on two of the layer before),
@@ -121,6 +122,7 @@ def write_all(outdir, name, tasks, command, peers=True):
         files["Makefile"] = makefile(tasks, command)
         files["build.ninja"] = ninja(tasks, command)
         files["Snakefile"] = snakefile(tasks, command)
+        files["graph.txt"] = "".join(" ".join([tid, *deps]) + "\n" for tid, deps in tasks)
     for fname, text in files.items():
         with open(os.path.join(outdir, fname), "w") as f:
             f.write(text)

@@ -66,7 +66,18 @@ else
   weft="$out/weft.sh"
 fi
 
-# 3. The in-process load benchmark (full mode only).
+# 3. The bare .NET loop peer (Process.Start per task), published like Weft: self-contained ReadyToRun.
+bare=()
+if [ ! -x "$out/bareloop/BareLoop" ] || [ -n "$(find bench/BareLoop \( -name bin -o -name obj \) -prune -o -type f -newer "$out/bareloop/BareLoop" -print | head -1)" ]; then
+  say "publishing bench/BareLoop"
+  rm -rf "$out/bareloop"
+  dotnet publish bench/BareLoop -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
+    -o "$out/bareloop" -v quiet -nologo >"$out/bareloop-publish.log" 2>&1 \
+    || say "bench/BareLoop did not publish (see $out/bareloop-publish.log)"
+fi
+[ -x "$out/bareloop/BareLoop" ] && bare=(--bare-loop "$out/bareloop/BareLoop")
+
+# 4. The in-process load benchmark (full mode only).
 bdn=()
 if [ -z "$quick" ]; then
   say "building bench/Weft.Benchmarks"
@@ -77,5 +88,5 @@ if [ -z "$quick" ]; then
   fi
 fi
 
-# 4. The scenarios.
-exec python3 bench/bench.py --weft "$weft" $quick "${bdn[@]}" --command "bench/run.sh${quick:+ --quick}"
+# 5. The scenarios.
+exec python3 bench/bench.py --weft "$weft" $quick "${bdn[@]}" "${bare[@]}" --command "bench/run.sh${quick:+ --quick}"
