@@ -46,36 +46,8 @@ public sealed partial class SqliteStateStore
     /// </summary>
     private void WriteBatch(SqliteConnection connection, StateBatch batch)
     {
-        if (batch.Runs.Count > 0)
-        {
-            var update = _statements.Get(connection, "run.update", RunRows.Update);
-            var insert = _statements.Get(connection, "run.insert", RunRows.Insert);
-            foreach (var run in batch.Runs)
-            {
-                RunRows.Bind(update, run);
-                if (update.Execute() == 0)
-                {
-                    RunRows.Bind(insert, run);
-                    insert.Execute();
-                }
-            }
-        }
-
-        if (batch.TaskInstances.Count > 0)
-        {
-            var update = _statements.Get(connection, "task.update", TaskInstanceRows.Update);
-            var insert = _statements.Get(connection, "task.insert", TaskInstanceRows.Insert);
-            var rows = batch.TaskInstances;
-            for (var i = 0; i < rows.Count; i++)
-            {
-                TaskInstanceRows.Bind(update, rows[i]);
-                if (update.Execute() == 0)
-                {
-                    TaskInstanceRows.Bind(insert, rows[i]);
-                    insert.Execute();
-                }
-            }
-        }
+        Upsert(connection, batch.Runs, "run.update", "run.insert", RunRows.Update, RunRows.Insert, RunRows.Bind);
+        Upsert(connection, batch.TaskInstances, "task.update", "task.insert", TaskInstanceRows.Update, TaskInstanceRows.Insert, TaskInstanceRows.Bind);
 
         if (batch.AttemptsStarted.Count > 0)
         {
@@ -87,20 +59,7 @@ public sealed partial class SqliteStateStore
             }
         }
 
-        if (batch.AttemptsEnded.Count > 0)
-        {
-            var update = _statements.Get(connection, "attempt.update", AttemptRows.Update);
-            var insert = _statements.Get(connection, "attempt.insert", AttemptRows.Insert);
-            foreach (var attempt in batch.AttemptsEnded)
-            {
-                AttemptRows.Bind(update, attempt);
-                if (update.Execute() == 0)
-                {
-                    AttemptRows.Bind(insert, attempt);
-                    insert.Execute();
-                }
-            }
-        }
+        Upsert(connection, batch.AttemptsEnded, "attempt.update", "attempt.insert", AttemptRows.Update, AttemptRows.Insert, AttemptRows.Bind);
 
         if (batch.Events.Count > 0)
         {
@@ -109,6 +68,29 @@ public sealed partial class SqliteStateStore
             {
                 EventRows.Bind(insert, e);
                 insert.Execute();
+            }
+        }
+    }
+
+    /// <summary>Writes each row as an update by key, or an insert when no row has the key yet.</summary>
+    private void Upsert<T>(SqliteConnection connection, List<T> rows, string updateKey, string insertKey,
+        Func<SqliteConnection, PreparedStatement> update, Func<SqliteConnection, PreparedStatement> insert,
+        Action<PreparedStatement, T> bind)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var updateStatement = _statements.Get(connection, updateKey, update);
+        var insertStatement = _statements.Get(connection, insertKey, insert);
+        foreach (var row in rows)
+        {
+            bind(updateStatement, row);
+            if (updateStatement.Execute() == 0)
+            {
+                bind(insertStatement, row);
+                insertStatement.Execute();
             }
         }
     }

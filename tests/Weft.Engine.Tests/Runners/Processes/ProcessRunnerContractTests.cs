@@ -137,7 +137,7 @@ public abstract class ProcessRunnerContractTests : IDisposable
         Assert.Equal(0, exit.ExitCode);
         Assert.Equal(["started"], log.Stream("stdout"));
         Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1.5));
-        Assert.Empty(await PgrepAsync($"sleep {marker}"));
+        Assert.Empty(await ProcessProbe.PgrepAsync($"sleep {marker}"));
     }
 
     [Fact]
@@ -176,7 +176,7 @@ public abstract class ProcessRunnerContractTests : IDisposable
         Assert.True(exit.Cancelled);
         Assert.Equal(137, exit.ExitCode);
         Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
-        Assert.Empty(await PgrepAsync($"sleep {marker}"));
+        Assert.Empty(await ProcessProbe.PgrepAsync($"sleep {marker}"));
     }
 
     [Fact]
@@ -195,25 +195,6 @@ public abstract class ProcessRunnerContractTests : IDisposable
 
     // A sleep length no other process uses, so pgrep finds exactly this test's sleeps.
     private protected static string UniqueSleep() => $"40.{Random.Shared.Next(100_000, 999_999)}";
-
-    private protected static async Task<string> PgrepAsync(string pattern)
-    {
-        var found = "";
-        for (var i = 0; i < 10; i++)
-        {
-            using var pgrep = Process.Start(new ProcessStartInfo("pgrep", ["-f", pattern]) { RedirectStandardOutput = true })!;
-            found = (await pgrep.StandardOutput.ReadToEndAsync()).Trim();
-            await pgrep.WaitForExitAsync();
-            if (found.Length == 0)
-            {
-                return found;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return found;
-    }
 
     private static async Task KillAsync(string pattern)
     {
@@ -273,7 +254,7 @@ public sealed class NativeProcessRunnerTests : ProcessRunnerContractTests
         var (exit, _) = await RunShAsync($"while :; do sleep {marker} & sleep 0.005; done", newSession: false, cancellationToken: cts.Token);
 
         Assert.True(exit.Cancelled);
-        Assert.Empty(await PgrepAsync($"sleep {marker}"));
+        Assert.Empty(await ProcessProbe.PgrepAsync($"sleep {marker}"));
     }
 
     [Theory]

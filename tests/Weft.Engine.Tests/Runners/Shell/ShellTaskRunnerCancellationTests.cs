@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Weft.Engine.Runners;
 using Weft.Engine.Runners.Shell;
+using Weft.Engine.Tests.Runners.Processes;
 
 namespace Weft.Engine.Tests.Runners.Shell;
 
@@ -26,7 +27,7 @@ public sealed class ShellTaskRunnerCancellationTests : IDisposable
         Assert.Equal(TaskOutcome.Failed, result.Outcome);
         Assert.Equal("cancelled", result.Reason);
         Assert.InRange(elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
-        Assert.Empty(await PgrepAsync($"sleep {marker}"));
+        Assert.Empty(await ProcessProbe.PgrepAsync($"sleep {marker}"));
     }
 
     [Fact]
@@ -39,7 +40,7 @@ public sealed class ShellTaskRunnerCancellationTests : IDisposable
 
         Assert.Equal("cancelled", result.Reason);
         Assert.InRange(elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
-        Assert.Empty(await PgrepAsync($"sleep {marker}"));
+        Assert.Empty(await ProcessProbe.PgrepAsync($"sleep {marker}"));
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class ShellTaskRunnerCancellationTests : IDisposable
         Assert.Equal(TaskOutcome.Success, result.Outcome);
         Assert.InRange(elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
         Assert.Equal(["started"], _fx.Stdout());
-        Assert.Empty(await PgrepAsync($"sleep {marker}"));
+        Assert.Empty(await ProcessProbe.PgrepAsync($"sleep {marker}"));
     }
 
     private async Task<(TaskResult Result, TimeSpan Elapsed)> RunWithCancelAfterAsync(ShellTaskRunner runner, string command, TimeSpan after)
@@ -61,25 +62,5 @@ public sealed class ShellTaskRunnerCancellationTests : IDisposable
         var started = Stopwatch.StartNew();
         var result = await runner.RunAsync(_fx.Context(AttemptFixture.Shell(command)), cts.Token);
         return (result, started.Elapsed);
-    }
-
-    private static async Task<string> PgrepAsync(string pattern)
-    {
-        // A killed process may need a moment to be reaped by init.
-        string found = "";
-        for (var i = 0; i < 10; i++)
-        {
-            using var pgrep = Process.Start(new ProcessStartInfo("pgrep", ["-f", pattern]) { RedirectStandardOutput = true })!;
-            found = (await pgrep.StandardOutput.ReadToEndAsync()).Trim();
-            await pgrep.WaitForExitAsync();
-            if (found.Length == 0)
-            {
-                return found;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return found;
     }
 }
