@@ -144,8 +144,9 @@ def percentile(values, p):
 # ---------------------------------------------------------------- scenarios
 
 class Bench:
-    def __init__(self, weft, quick, benchmarks_dll, bare_loop=None):
+    def __init__(self, weft, quick, benchmarks_dll, bare_loop=None, weft_jit=None):
         self.weft = weft
+        self.weft_jit = weft_jit
         self.bare_loop = bare_loop
         self.quick = quick
         self.benchmarks_dll = benchmarks_dll
@@ -158,9 +159,9 @@ class Bench:
     def has_command(self, name):
         return re.search(rf"^\s+{name}\b", self.help, re.M) is not None
 
-    def weft_cmd(self, *args):
+    def weft_cmd(self, *args, exe=None):
         home = os.path.join(self.tmp, "home")
-        return [self.weft, *args, "--home", home, "--db", os.path.join(home, "weft.db")]
+        return [exe or self.weft, *args, "--home", home, "--db", os.path.join(home, "weft.db")]
 
     def reset_weft(self):
         shutil.rmtree(os.path.join(self.tmp, "home"), ignore_errors=True)
@@ -188,12 +189,17 @@ class Bench:
                                os.path.join(d, "Snakefile"), "--directory", work],
                  lambda: fresh_dir(work), None),
             ]
+            if self.weft_jit:
+                # The same engine JIT-compiled (`dotnet weft.dll`, what `dotnet run` gives).
+                tools.insert(1, ("weft (JIT)", self.weft_cmd("run", os.path.join(d, "dag.yaml"), "--parallelism", "2",
+                                                             "--quiet", exe=self.weft_jit), self.reset_weft, None))
             if self.bare_loop:
                 # The floor for a .NET program: Process.Start per task, nothing recorded (bench/BareLoop).
                 graph = os.path.join(d, "graph.txt")
-                tools.insert(2, (".NET loop", [self.bare_loop, graph, "2", "direct", command], None, None))
+                at = 3 if self.weft_jit else 2
+                tools.insert(at, (".NET loop", [self.bare_loop, graph, "2", "direct", command], None, None))
                 if n <= 1000:
-                    tools.insert(3, (".NET loop, bash -c", [self.bare_loop, graph, "2", "bash", command], None, None))
+                    tools.insert(at + 1, (".NET loop, bash -c", [self.bare_loop, graph, "2", "bash", command], None, None))
             for tool, cmd, prepare, cwd in tools:
                 row = {"scenario": "shell", "n": n, "edges": edges, "command": command, "tool": tool}
                 runs, warmup = self.runs, self.warmup
@@ -796,13 +802,15 @@ def main():
     ap.add_argument("--weft", required=True, help="the weft executable")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--benchmarks", help="Weft.Benchmarks.dll (full mode)")
+    ap.add_argument("--weft-jit", help="weft JIT-compiled (a script running `dotnet weft.dll`), beside --weft in the shell scenario")
     ap.add_argument("--bare-loop", help="the BareLoop executable (bench/BareLoop), a peer in the shell scenario")
     ap.add_argument("--only", help="comma-separated scenarios (shell,engine,chain,footprint,load,scheduler,api)")
     ap.add_argument("--command", default="bench/run.sh")
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     b = Bench(os.path.abspath(a.weft), a.quick, a.benchmarks,
-              os.path.abspath(a.bare_loop) if a.bare_loop else None)
+              os.path.abspath(a.bare_loop) if a.bare_loop else None,
+              os.path.abspath(a.weft_jit) if a.weft_jit else None)
     now = dt.datetime.now(dt.timezone.utc)
     doc = {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "command": a.command, "quick": a.quick,
            "machine": machine(), "versions": versions(b.weft), "load_before": loadavg()}

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Weft.Core.Dags;
 
 namespace Weft.Cli;
 
@@ -14,7 +15,10 @@ internal static class CliJson
         WriteIndented = true,
         // Output goes to terminals and pipes, not HTML: keep '>' and quotes in commands readable.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter<TaskType>(JsonNamingPolicy.SnakeCaseLower) },
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        // Only the shapes generated at build time: a type missing from the context fails in every build, not only
+        // in the native one.
+        TypeInfoResolver = CliJsonContext.Default,
     };
 }

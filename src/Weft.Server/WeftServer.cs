@@ -141,6 +141,7 @@ internal static class WeftServer
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DictionaryKeyPolicy = null;
             o.SerializerOptions.Converters.Add(new UtcTimeConverter());
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
         });
         // The core services only: the full AddAuthentication also sets up data protection keys, which bearer tokens do not use.
         services.AddAuthenticationCore(o => o.DefaultScheme = TokenAuthenticationHandler.SchemeName);

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Weft.Core.Runs;
+using Weft.Engine.Json;
 using Weft.Engine.Storage;
 using Weft.Storage.Sqlite.Statements;
 using static Weft.Storage.Sqlite.SqliteValues;
@@ -56,7 +56,7 @@ public sealed partial class SqliteStateStore
                 LIMIT $limit
                 """))
             {
-                select.Parameters.AddWithValue("$queues", JsonSerializer.Serialize(queues));
+                select.Parameters.AddWithValue("$queues", JsonStringList.Write(queues));
                 select.Parameters.AddWithValue("$limit", limit);
                 using var reader = select.ExecuteReader();
                 while (reader.Read())

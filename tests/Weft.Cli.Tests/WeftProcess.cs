@@ -6,7 +6,8 @@ namespace Weft.Cli.Tests;
 /// <summary>
 /// Runs the built <c>weft</c> binary (the <c>weft.dll</c> copied next to the test assembly) as a real
 /// process with <c>dotnet weft.dll …</c>, captures its output and exit code, and kills it (with its
-/// children) when it overruns the timeout.
+/// children) when it overruns the timeout. With <c>WEFT_TEST_EXECUTABLE</c> set, the tests run that executable
+/// instead: <c>scripts/test.sh</c> runs them again on the native weft.
 /// </summary>
 internal sealed class WeftProcess
 {
@@ -29,15 +30,20 @@ internal sealed class WeftProcess
     /// <summary>The path of <c>weft.dll</c>.</summary>
     public static string WeftDll { get; } = Path.Combine(AppContext.BaseDirectory, "weft.dll");
 
+    /// <summary>A weft executable to run instead of <c>dotnet weft.dll</c>.</summary>
+    public static string? Executable { get; } = System.Environment.GetEnvironmentVariable("WEFT_TEST_EXECUTABLE") is { Length: > 0 } path
+        ? Path.GetFullPath(path)
+        : null;
+
     /// <summary>Runs <c>weft</c> with the arguments and waits for it to exit.</summary>
     public Task<WeftResult> RunAsync(params string[] args) => RunAsync(args, standardInput: null);
 
     /// <summary>Runs <c>weft</c> with the arguments, writing <paramref name="standardInput"/> to it, and waits for it to exit.</summary>
     public async Task<WeftResult> RunAsync(IEnumerable<string> args, string? standardInput, CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(WeftDll))
+        if (!File.Exists(Executable ?? WeftDll))
         {
-            throw new FileNotFoundException($"weft.dll is not next to the tests; build the solution first ({WeftDll})");
+            throw new FileNotFoundException($"weft is not where the tests look for it; build the solution first ({Executable ?? WeftDll})");
         }
 
         var start = StartInfo(WorkingDirectory, args);
@@ -109,7 +115,7 @@ internal sealed class WeftProcess
     /// </summary>
     public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> args)
     {
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(Executable ?? DotnetHost())
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -119,7 +125,11 @@ internal sealed class WeftProcess
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        start.ArgumentList.Add(WeftDll);
+        if (Executable is null)
+        {
+            start.ArgumentList.Add(WeftDll);
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

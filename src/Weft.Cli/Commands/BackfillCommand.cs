@@ -105,20 +105,14 @@ internal sealed class BackfillCommand : WeftCommand
     {
         if (context.Json)
         {
-            context.WriteJson(new
-            {
-                DagId = dagId,
-                Runs = outcomes.Select(o => new
-                {
-                    o.RunId,
-                    LogicalDate = SchedulerTimes.Format(o.Planned.LogicalDate),
-                    DataIntervalStart = SchedulerTimes.Format(o.Planned.DataIntervalStart),
-                    DataIntervalEnd = SchedulerTimes.Format(o.Planned.DataIntervalEnd),
-                    Action = o.Action.ToString().ToLowerInvariant(),
-                    State = o.State.ToName(),
-                    o.Note,
-                }),
-            });
+            context.WriteJson(new BackfillJson(dagId, [.. outcomes.Select(o => new BackfillRunJson(
+                o.RunId,
+                SchedulerTimes.Format(o.Planned.LogicalDate),
+                SchedulerTimes.Format(o.Planned.DataIntervalStart),
+                SchedulerTimes.Format(o.Planned.DataIntervalEnd),
+                o.Action.ToString().ToLowerInvariant(),
+                o.State.ToName(),
+                o.Note))]));
             return;
         }
 
@@ -142,4 +136,9 @@ internal sealed class BackfillCommand : WeftCommand
             $"backfill {dagId}: {outcomes.Count} interval(s); ran {ran.Count}: {ran.Count(o => o.State == RunState.Success)} success, " +
             $"{ran.Count(o => o.State == RunState.Failed)} failed; kept {outcomes.Count - ran.Count} existing run(s)");
     }
+
+    internal sealed record BackfillJson(string DagId, IReadOnlyList<BackfillRunJson> Runs);
+
+    internal sealed record BackfillRunJson(
+        string RunId, string LogicalDate, string DataIntervalStart, string DataIntervalEnd, string Action, string State, string? Note);
 }

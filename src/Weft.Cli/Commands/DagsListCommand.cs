@@ -1,5 +1,6 @@
 using Weft.Cli.Running;
 using Weft.Core.Runs;
+using Weft.Engine.Json;
 using Weft.Engine.Storage;
 
 namespace Weft.Cli.Commands;
@@ -41,7 +42,7 @@ internal sealed class DagsListCommand : WeftCommand
 
         if (context.Json)
         {
-            context.WriteJson(new { Dags = items, TotalEntries = items.Count });
+            context.WriteJson(new DagListJson(items, items.Count));
             return ExitCodes.Success;
         }
 
@@ -67,25 +68,10 @@ internal sealed class DagsListCommand : WeftCommand
         return ExitCodes.Success;
     }
 
-    private static IReadOnlyList<string> TagsOf(DagRecord? record)
-    {
-        if (record is null || string.IsNullOrWhiteSpace(record.TagsJson))
-        {
-            return [];
-        }
-
-        try
-        {
-            return System.Text.Json.JsonSerializer.Deserialize<string[]>(record.TagsJson) ?? [];
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return [];
-        }
-    }
+    private static IReadOnlyList<string> TagsOf(DagRecord? record) => JsonStringList.Read(record?.TagsJson);
 
     /// <summary>One row of the list; <see cref="DagId"/> is null for a file that does not load.</summary>
-    private sealed record DagListItem(
+    internal sealed record DagListItem(
         string? DagId,
         string? Description,
         string? File,
@@ -96,4 +82,6 @@ internal sealed class DagsListCommand : WeftCommand
         string? LastRunId,
         string? LastRunState,
         IReadOnlyList<string> Errors);
+
+    internal sealed record DagListJson(IReadOnlyList<DagListItem> Dags, int TotalEntries);
 }

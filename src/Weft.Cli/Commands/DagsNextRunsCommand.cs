@@ -79,7 +79,7 @@ internal sealed class DagsNextRunsCommand : WeftCommand
         return Task.FromResult(ExitCodes.Success);
     }
 
-    private sealed record NextRun(string LogicalDate, string DataIntervalStart, string DataIntervalEnd, string RunAfter);
+    internal sealed record NextRun(string LogicalDate, string DataIntervalStart, string DataIntervalEnd, string RunAfter);
 
-    private sealed record NextRuns(string DagId, string? Schedule, string Timezone, IReadOnlyList<NextRun> Runs);
+    internal sealed record NextRuns(string DagId, string? Schedule, string Timezone, IReadOnlyList<NextRun> Runs);
 }

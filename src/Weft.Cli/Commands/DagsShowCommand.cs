@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Weft.Cli.Running;
 using Weft.Core.Dags;
 using Weft.Core.Runs;
@@ -49,7 +50,7 @@ internal sealed class DagsShowCommand : WeftCommand
 
         if (context.Json)
         {
-            var node = JsonSerializer.SerializeToNode(details, CliJson.Options)!.AsObject();
+            var node = JsonSerializer.SerializeToNode(details, (JsonTypeInfo<DagDetails>)CliJson.Options.GetTypeInfo(typeof(DagDetails)))!.AsObject();
             node["last_runs"] = new JsonArray([.. runs.Select(r => (JsonNode)RunsOutput.RunWithoutTasks(r))]);
             RunsOutput.WriteJson(context, node);
             return ExitCodes.Success;
@@ -76,7 +77,7 @@ internal sealed class DagsShowCommand : WeftCommand
         };
         if (d.Params is { Count: > 0 } p)
         {
-            rows.Add(["params", JsonSerializer.Serialize(p)]);
+            rows.Add(["params", JsonObjects.ToText(p)]);
         }
 
         RunsOutput.WriteTable(context.Out, ["dag", d.DagId], rows);
@@ -110,7 +111,7 @@ internal sealed class DagsShowCommand : WeftCommand
             ]));
     }
 
-    private sealed record DagDetails(
+    internal sealed record DagDetails(
         string DagId,
         string? DisplayName,
         string? Description,
@@ -129,7 +130,7 @@ internal sealed class DagsShowCommand : WeftCommand
         IReadOnlyList<TaskSummary> Tasks,
         IReadOnlyList<string> Errors);
 
-    private sealed record TaskSummary(string TaskId, string Type, IReadOnlyList<string> DependsOn, string TriggerRule, int Retries, string Pool, string Queue)
+    internal sealed record TaskSummary(string TaskId, string Type, IReadOnlyList<string> DependsOn, string TriggerRule, int Retries, string Pool, string Queue)
     {
         public static TaskSummary Of(TaskDefinition t) =>
             new(t.Id, t.Type.ToString().ToLowerInvariant(), [.. t.DependsOn], t.TriggerRule.ToName(), t.Retries, t.Pool, t.Queue);

@@ -68,7 +68,7 @@ internal static class DryRun
 
     private static string TypeName(TaskType type) => type.ToString().ToLowerInvariant();
 
-    private sealed record DryRunJson(bool DryRun, PlanReport Plan, IReadOnlyDictionary<string, JsonElement> Params, IReadOnlyList<DryRunTask> Tasks);
+    internal sealed record DryRunJson(bool DryRun, PlanReport Plan, IReadOnlyDictionary<string, JsonElement> Params, IReadOnlyList<DryRunTask> Tasks);
 
-    private sealed record DryRunTask(string TaskId, TaskType Type, int Layer, IReadOnlyList<string> DependsOn, string Command);
+    internal sealed record DryRunTask(string TaskId, TaskType Type, int Layer, IReadOnlyList<string> DependsOn, string Command);
 }

@@ -70,9 +70,9 @@ internal sealed class GraphCommand : WeftCommand
         return edges;
     }
 
-    private sealed record GraphJson(string DagId, IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphEdge> Edges);
+    internal sealed record GraphJson(string DagId, IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphEdge> Edges);
 
-    private sealed record GraphNode(string Id, TaskType Type, int Layer);
+    internal sealed record GraphNode(string Id, TaskType Type, int Layer);
 
-    private sealed record GraphEdge(string From, string To);
+    internal sealed record GraphEdge(string From, string To);
 }

@@ -16,8 +16,8 @@ internal sealed class PoolsListCommand : WeftCommand
         var pools = await store.ListPoolsAsync(cancellationToken).ConfigureAwait(false);
         if (context.Json)
         {
-            var items = pools.Select(p => new { p.Name, p.Slots, p.OccupiedSlots, OpenSlots = Math.Max(0, p.Slots - p.OccupiedSlots) }).ToList();
-            context.WriteJson(new { Pools = items, TotalEntries = items.Count });
+            var items = pools.Select(p => new PoolJson(p.Name, p.Slots, p.OccupiedSlots, Math.Max(0, p.Slots - p.OccupiedSlots))).ToList();
+            context.WriteJson(new PoolListJson(items, items.Count));
             return ExitCodes.Success;
         }
 
@@ -27,4 +27,8 @@ internal sealed class PoolsListCommand : WeftCommand
             pools.Select(p => (IReadOnlyList<string>)[p.Name, p.Slots.ToString(), p.OccupiedSlots.ToString()]));
         return ExitCodes.Success;
     }
+
+    internal sealed record PoolJson(string Name, int Slots, int OccupiedSlots, int OpenSlots);
+
+    internal sealed record PoolListJson(IReadOnlyList<PoolJson> Pools, int TotalEntries);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Weft.Core.Definitions;
 
 namespace Weft.Cli.Commands;
 
@@ -27,7 +28,7 @@ internal static class RunParameters
             }
 
             // A value given as K=V is always a string, as in Airflow's `-c`/conf; use --params for typed values.
-            result[pair[..equals]] = JsonSerializer.SerializeToElement(pair[(equals + 1)..]);
+            result[pair[..equals]] = JsonValues.Build(w => w.WriteStringValue(pair[(equals + 1)..]));
         }
 
         return result.ToImmutable();

@@ -94,7 +94,7 @@ internal sealed class SecretsListCommand : WeftCommand
             var secrets = await access.ListSecretsAsync(cancellationToken).ConfigureAwait(false);
             if (context.Json)
             {
-                context.WriteJson(secrets.Select(s => new { s.Name, updated_at = RunJson.Time(s.UpdatedAt) }));
+                context.WriteJson(secrets.Select(s => new SecretJson(s.Name, RunJson.Time(s.UpdatedAt))).ToList());
                 return ExitCodes.Success;
             }
 
@@ -106,6 +106,8 @@ internal sealed class SecretsListCommand : WeftCommand
 
         return ExitCodes.Success;
     }
+
+    internal sealed record SecretJson(string Name, string UpdatedAt);
 }
 
 /// <summary><c>weft secrets delete NAME</c>.</summary>

@@ -50,7 +50,7 @@ internal sealed class TokensCreateCommand : WeftCommand
                 ?? throw CliException.Usage($"a token named '{name}' exists", "pick another name, or revoke it first (names are not reused)");
             if (context.Json)
             {
-                context.WriteJson(new { name, role, token });
+                context.WriteJson(new CreatedTokenJson(name, role, token));
             }
             else
             {
@@ -64,6 +64,8 @@ internal sealed class TokensCreateCommand : WeftCommand
 
         return ExitCodes.Success;
     }
+
+    internal sealed record CreatedTokenJson(string Name, string Role, string Token);
 }
 
 /// <summary><c>weft tokens list</c>.</summary>
@@ -83,14 +85,12 @@ internal sealed class TokensListCommand : WeftCommand
             if (context.Json)
             {
                 // Times as the run JSON and the API write them (UTC, milliseconds, Z).
-                context.WriteJson(tokens.Select(t => new
-                {
+                context.WriteJson(tokens.Select(t => new TokenJson(
                     t.Name,
                     t.Role,
-                    created_at = RunJson.Time(t.CreatedAt),
-                    last_used_at = t.LastUsedAt is { } used ? RunJson.Time(used) : null,
-                    revoked_at = t.RevokedAt is { } revoked ? RunJson.Time(revoked) : null,
-                }));
+                    RunJson.Time(t.CreatedAt),
+                    t.LastUsedAt is { } used ? RunJson.Time(used) : null,
+                    t.RevokedAt is { } revoked ? RunJson.Time(revoked) : null)).ToList());
                 return ExitCodes.Success;
             }
 
@@ -105,6 +105,8 @@ internal sealed class TokensListCommand : WeftCommand
     }
 
     private static string Time(DateTimeOffset? t) => t is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) : "-";
+
+    internal sealed record TokenJson(string Name, string Role, string CreatedAt, string? LastUsedAt, string? RevokedAt);
 }
 
 /// <summary><c>weft tokens revoke NAME</c>.</summary>

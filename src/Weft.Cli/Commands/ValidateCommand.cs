@@ -62,9 +62,9 @@ internal sealed class ValidateCommand : WeftCommand
         return Task.FromResult(failed > 0 || missing ? ExitCodes.Usage : ExitCodes.Success);
     }
 
-    private sealed record ValidateJson(IReadOnlyList<FileJson> Files);
+    internal sealed record ValidateJson(IReadOnlyList<FileJson> Files);
 
-    private sealed record FileJson(string File, string? DagId, bool Valid, IReadOnlyList<DiagnosticJson> Diagnostics)
+    internal sealed record FileJson(string File, string? DagId, bool Valid, IReadOnlyList<DiagnosticJson> Diagnostics)
     {
         public static FileJson From(LoadResult result) => new(
             result.File,
@@ -78,5 +78,5 @@ internal sealed class ValidateCommand : WeftCommand
                 d.Message))]);
     }
 
-    private sealed record DiagnosticJson(string Severity, string File, int Line, int Column, string Message);
+    internal sealed record DiagnosticJson(string Severity, string File, int Line, int Column, string Message);
 }

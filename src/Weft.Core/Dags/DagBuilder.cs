@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Weft.Core.Definitions;
 using Weft.Core.Diagnostics;
@@ -81,8 +82,23 @@ public sealed class DagBuilder
     /// <summary>A parameter default, as JSON.</summary>
     public DagBuilder Param(string name, JsonElement value) => Set(_dag with { Params = _dag.Params.SetItem(name, value.Clone()) });
 
-    /// <summary>A parameter default: a string, number, boolean or anything JSON-serializable.</summary>
+    /// <summary>A parameter default: a string (or null).</summary>
+    public DagBuilder Param(string name, string? value) => Param(name, JsonValues.Build(w => w.WriteStringValue(value)));
+
+    /// <summary>A parameter default: a whole number.</summary>
+    public DagBuilder Param(string name, long value) => Param(name, JsonValues.Build(w => w.WriteNumberValue(value)));
+
+    /// <summary>A parameter default: a number.</summary>
+    public DagBuilder Param(string name, double value) => Param(name, JsonValues.Build(w => w.WriteNumberValue(value)));
+
+    /// <summary>A parameter default: a boolean.</summary>
+    public DagBuilder Param(string name, bool value) => Param(name, JsonValues.Build(w => w.WriteBooleanValue(value)));
+
+    /// <summary>A parameter default: anything the reflection-based JSON serializer can write.</summary>
+    [RequiresUnreferencedCode("Serializes the value with reflection; use the JsonElement overload in trimmed apps.")]
+    [RequiresDynamicCode("Serializes the value with reflection; use the JsonElement overload in native apps.")]
     public DagBuilder Param(string name, object? value) => Param(name, JsonSerializer.SerializeToElement(value));
+
 
     /// <summary>Fields every task starts with; a task's own settings win.</summary>
     public DagBuilder Defaults(Action<TaskBuilder> configure)

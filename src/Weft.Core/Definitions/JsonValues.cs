@@ -30,6 +30,19 @@ internal static partial class JsonValues
         return true;
     }
 
+    /// <summary>The value <paramref name="write"/> writes, as a detached element.</summary>
+    public static JsonElement Build(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
     /// <summary>A scalar as JSON: a string unless it is a plain null, boolean or number.</summary>
     public static void WriteScalar(Utf8JsonWriter writer, ScalarNode s)
     {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Weft.Core.Dags;
+using Weft.Engine.Json;
 using Weft.Engine.Storage;
 
 namespace Weft.Engine.Operations;
@@ -21,7 +21,7 @@ internal static class DagRegistration
             Hash(source),
             paused,
             dag.Schedule?.Text,
-            JsonSerializer.Serialize(dag.Tags),
+            JsonStringList.Write(dag.Tags),
             LoadError: null,
             now);
 

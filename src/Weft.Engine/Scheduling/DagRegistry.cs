@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Weft.Core.Dags;
 using Weft.Core.Definitions;
 using Weft.Core.Diagnostics;
+using Weft.Engine.Json;
 using Weft.Engine.Storage;
 
 namespace Weft.Engine.Scheduling;
@@ -152,7 +152,7 @@ internal sealed class DagRegistry
         var now = _time.GetUtcNow();
         var stored = _storedByFile!.GetValueOrDefault(path);
         var record = new DagRecord(
-            dag.Id, path, text, hash, IsPaused: false, dag.Schedule?.Text, JsonSerializer.Serialize(dag.Tags), LoadError: null, now);
+            dag.Id, path, text, hash, IsPaused: false, dag.Schedule?.Text, JsonStringList.Write(dag.Tags), LoadError: null, now);
 
         // A restart finds most files as they were registered: nothing to write for those.
         if (stored is null || stored.DagId != dag.Id || stored.Hash != hash || stored.LoadError is not null)

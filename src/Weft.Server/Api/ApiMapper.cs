@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Weft.Core.Definitions;
 using Weft.Core.Runs;
+using Weft.Engine.Json;
 using Weft.Engine.Secrets;
 using Weft.Engine.Storage;
 using Weft.Server.Api.Models;
@@ -15,7 +16,7 @@ internal static class ApiMapper
     public static DagResponse Dag(DagRecord record, LoadResult load)
     {
         var dag = load.Dag;
-        var tags = dag is not null ? [.. dag.Tags] : ParseTags(record.TagsJson);
+        var tags = dag is not null ? [.. dag.Tags] : JsonStringList.Read(record.TagsJson);
         return new DagResponse(
             record.DagId,
             dag?.DisplayName,
@@ -25,7 +26,7 @@ internal static class ApiMapper
             record.ScheduleText,
             dag?.TimeZone.Id ?? "UTC",
             tags,
-            dag is null ? EmptyObject : JsonSerializer.SerializeToElement(dag.Params),
+            dag is null ? EmptyObject : JsonObjects.ToElement(dag.Params),
             dag?.MaxActiveRuns ?? 0,
             dag?.MaxActiveTasks ?? 0,
             dag is null ? [] : [.. dag.Tasks.Select(t => new DagTaskResponse(
@@ -75,15 +76,4 @@ internal static class ApiMapper
         return doc.RootElement.Clone();
     }
 
-    private static List<string> ParseTags(string json)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<List<string>>(json) ?? [];
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
-    }
 }

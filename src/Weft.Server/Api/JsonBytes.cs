@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -23,7 +24,8 @@ internal sealed class JsonBytes<T>(ReadOnlyMemory<byte> utf8) : IResult, IStatus
     int? IStatusCodeHttpResult.StatusCode => StatusCode;
 
     /// <summary>Serializes <paramref name="value"/> with the API's JSON settings.</summary>
-    public static JsonBytes<T> From(T value, JsonSerializerOptions options) => new(JsonSerializer.SerializeToUtf8Bytes(value, options));
+    public static JsonBytes<T> From(T value, JsonSerializerOptions options) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(value, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T))));
 
     /// <inheritdoc />
     public Task ExecuteAsync(HttpContext httpContext)

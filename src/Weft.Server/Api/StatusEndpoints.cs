@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Weft.Engine.Storage;
@@ -28,7 +30,8 @@ internal static class StatusEndpoints
     }
 
     private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> HealthAsync(
-        IStateStore store, Heartbeats heartbeats, IOptions<ServerOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        IStateStore store, Heartbeats heartbeats, IOptions<ServerOptions> options, IOptions<JsonOptions> json, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         ComponentHealth database;
@@ -49,7 +52,7 @@ internal static class StatusEndpoints
         var dags = Component(heartbeats.Latest(Heartbeats.DagProcessor), now, required: true);
         var healthy = database.Status == "healthy" && executor.Status != "unhealthy" && dags.Status != "unhealthy";
         var body = new HealthResponse(healthy ? "healthy" : "unhealthy", database, scheduler, executor, dags);
-        return healthy ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+        return healthy ? TypedResults.Ok(body) : TypedResults.Json(body, (JsonTypeInfo<HealthResponse>)json.Value.SerializerOptions.GetTypeInfo(typeof(HealthResponse)), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
     private static ComponentHealth Component(DateTimeOffset? latest, DateTimeOffset now, bool required)

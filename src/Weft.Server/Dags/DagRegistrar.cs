@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Weft.Core.Definitions;
+using Weft.Engine.Json;
 using Weft.Engine.Storage;
 using Weft.Server.Hosting;
 
@@ -102,7 +102,7 @@ internal sealed class DagRegistrar(
 
             await environment.Store.UpsertDagAsync(new DagRecord(
                 dag.Id, path, text, hash, IsPaused: false, dag.Schedule?.Text,
-                JsonSerializer.Serialize(dag.Tags), LoadError: null, environment.Time.GetUtcNow()), cancellationToken);
+                JsonStringList.Write(dag.Tags), LoadError: null, environment.Time.GetUtcNow()), cancellationToken);
             _registered[dag.Id] = hash;
             list.Invalidate();
             logger.LogInformation("Registered DAG {DagId} from {File}", dag.Id, path);
