@@ -15,8 +15,8 @@ command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || missing+=(
 if [ ${#missing[@]} -gt 0 ]; then
   echo "publish: installing ${missing[*]}" >&2
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+  { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null; } \
+    || echo "publish: could not install ${missing[*]}; trying without" >&2
 fi
 
 rid="linux-$(uname -m | sed -e 's/x86_64/x64/' -e 's/aarch64/arm64/')"
