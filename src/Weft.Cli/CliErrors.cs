@@ -11,6 +11,16 @@ internal static class CliErrors
     /// </summary>
     public static int Report(Exception exception, TextWriter error, bool verbose)
     {
+        if (Innermost(exception) is DllNotFoundException missing)
+        {
+            // The native executable loads SQLite from the folder it was published to.
+            var what = FirstLine(missing.Message);
+            var sentence = what.IndexOf(". ", StringComparison.Ordinal);
+            CliContext.WriteError(error, $"cannot load a native library: {(sentence < 0 ? what : what[..(sentence + 1)])}",
+                $"keep the files of the published folder together (libe_sqlite3.so beside weft); link to {AppContext.BaseDirectory}weft rather than copying it");
+            return ExitCodes.Infrastructure;
+        }
+
         switch (exception)
         {
             case CliException cli:
@@ -38,6 +48,16 @@ internal static class CliErrors
 
                 return ExitCodes.Infrastructure;
         }
+    }
+
+    private static Exception Innermost(Exception exception)
+    {
+        while (exception.InnerException is { } inner)
+        {
+            exception = inner;
+        }
+
+        return exception;
     }
 
     private static string FirstLine(string text)

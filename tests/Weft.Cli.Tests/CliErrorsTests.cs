@@ -18,6 +18,21 @@ public sealed class CliErrorsTests
     }
 
     [Fact]
+    public void Report_NativeLibraryMissing_SaysToKeepThePublishedFilesTogether()
+    {
+        var error = new StringWriter();
+        var missing = new DllNotFoundException("Unable to load shared library 'e_sqlite3' or one of its dependencies. In order to help, try strace: \nmore");
+        var thrown = new TypeInitializationException("SQLitePCL.raw", new System.Reflection.TargetInvocationException(missing));
+
+        var code = CliErrors.Report(thrown, error, verbose: false);
+
+        Assert.Equal(3, code);
+        var lines = error.ToString().TrimEnd().Split('\n');
+        Assert.Equal("weft: error: cannot load a native library: Unable to load shared library 'e_sqlite3' or one of its dependencies.", lines[0]);
+        Assert.StartsWith("hint: keep the files of the published folder together (libe_sqlite3.so beside weft)", lines[1]);
+    }
+
+    [Fact]
     public void Report_IOException_ExitsThreeWithItsMessage()
     {
         var error = new StringWriter();
