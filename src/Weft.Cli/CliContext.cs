@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Weft.Core.Diagnostics;
+using Weft.Engine.Json;
 
 namespace Weft.Cli;
 
@@ -98,7 +98,7 @@ internal sealed class CliContext
     /// <summary>Serializes a value as snake_case JSON on stdout.</summary>
     public void WriteJson<T>(T value)
     {
-        Out.WriteLine(JsonSerializer.Serialize(value, (JsonTypeInfo<T>)CliJson.Options.GetTypeInfo(typeof(T))));
+        Out.WriteLine(JsonSerializer.Serialize(value, CliJson.Options.TypeInfo<T>()));
     }
 
     internal static void WriteError(TextWriter error, string message, string? hint)

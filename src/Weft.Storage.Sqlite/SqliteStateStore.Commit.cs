@@ -49,26 +49,25 @@ public sealed partial class SqliteStateStore
         Upsert(connection, batch.Runs, "run.update", "run.insert", RunRows.Update, RunRows.Insert, RunRows.Bind);
         Upsert(connection, batch.TaskInstances, "task.update", "task.insert", TaskInstanceRows.Update, TaskInstanceRows.Insert, TaskInstanceRows.Bind);
 
-        if (batch.AttemptsStarted.Count > 0)
+        Insert(connection, batch.AttemptsStarted, "attempt.insert", AttemptRows.Insert, AttemptRows.Bind);
+        Upsert(connection, batch.AttemptsEnded, "attempt.update", "attempt.insert", AttemptRows.Update, AttemptRows.Insert, AttemptRows.Bind);
+        Insert(connection, batch.Events, "event.insert", EventRows.Insert, EventRows.Bind);
+    }
+
+    /// <summary>Writes each row as an insert.</summary>
+    private void Insert<T>(SqliteConnection connection, List<T> rows, string insertKey,
+        Func<SqliteConnection, PreparedStatement> insert, Action<PreparedStatement, T> bind)
+    {
+        if (rows.Count == 0)
         {
-            var insert = _statements.Get(connection, "attempt.insert", AttemptRows.Insert);
-            foreach (var attempt in batch.AttemptsStarted)
-            {
-                AttemptRows.Bind(insert, attempt);
-                insert.Execute();
-            }
+            return;
         }
 
-        Upsert(connection, batch.AttemptsEnded, "attempt.update", "attempt.insert", AttemptRows.Update, AttemptRows.Insert, AttemptRows.Bind);
-
-        if (batch.Events.Count > 0)
+        var statement = _statements.Get(connection, insertKey, insert);
+        foreach (var row in rows)
         {
-            var insert = _statements.Get(connection, "event.insert", EventRows.Insert);
-            foreach (var e in batch.Events)
-            {
-                EventRows.Bind(insert, e);
-                insert.Execute();
-            }
+            bind(statement, row);
+            statement.Execute();
         }
     }
 

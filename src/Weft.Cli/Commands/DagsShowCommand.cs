@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization.Metadata;
 using Weft.Cli.Running;
 using Weft.Core.Dags;
 using Weft.Core.Runs;
@@ -50,7 +49,7 @@ internal sealed class DagsShowCommand : WeftCommand
 
         if (context.Json)
         {
-            var node = JsonSerializer.SerializeToNode(details, (JsonTypeInfo<DagDetails>)CliJson.Options.GetTypeInfo(typeof(DagDetails)))!.AsObject();
+            var node = JsonSerializer.SerializeToNode(details, CliJson.Options.TypeInfo<DagDetails>())!.AsObject();
             node["last_runs"] = new JsonArray([.. runs.Select(r => (JsonNode)RunsOutput.RunWithoutTasks(r))]);
             RunsOutput.WriteJson(context, node);
             return ExitCodes.Success;

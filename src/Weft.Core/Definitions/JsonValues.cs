@@ -33,14 +33,22 @@ internal static partial class JsonValues
     /// <summary>The value <paramref name="write"/> writes, as a detached element.</summary>
     public static JsonElement Build(Action<Utf8JsonWriter> write)
     {
+        using var document = JsonDocument.Parse(Utf8(write));
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>The value <paramref name="write"/> writes, as compact JSON text.</summary>
+    public static string Text(Action<Utf8JsonWriter> write) => System.Text.Encoding.UTF8.GetString(Utf8(write).Span);
+
+    private static ReadOnlyMemory<byte> Utf8(Action<Utf8JsonWriter> write)
+    {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             write(writer);
         }
 
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
+        return buffer.WrittenMemory;
     }
 
     /// <summary>A scalar as JSON: a string unless it is a plain null, boolean or number.</summary>

@@ -1,9 +1,8 @@
-using System.Buffers;
 using System.Collections.Immutable;
-using System.Text;
 using System.Text.Json;
 using Weft.Core.Dags;
 using Weft.Core.Runs;
+using Weft.Engine.Json;
 using Weft.Engine.Storage;
 
 namespace Weft.Engine.Execution;
@@ -49,29 +48,10 @@ internal static class RunFactory
             intervalEnd,
             StartDate: null,
             EndDate: null,
-            ConfJson: ConfJson(conf),
+            ConfJson: JsonObjects.ToText(conf),
             DagFile: dagFile,
             CreatedAt: now);
 
-    // Written directly rather than through JsonSerializer: the same text, without setting up the reflection-based
-    // serializer at every `weft run` start.
-    private static string ConfJson(IReadOnlyDictionary<string, JsonElement> conf)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var (name, value) in conf)
-            {
-                writer.WritePropertyName(name);
-                value.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
 
     /// <summary>One task instance per task, state none, try 0.</summary>
     public static IReadOnlyList<TaskInstanceRecord> NewTaskInstances(DagDefinition dag, string runId)

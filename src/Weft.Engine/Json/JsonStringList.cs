@@ -1,27 +1,21 @@
-using System.Buffers;
 using System.Text.Json;
+using Weft.Core.Definitions;
 
 namespace Weft.Engine.Json;
 
 /// <summary>A list of strings as a JSON array (a DAG's tags, a worker's queues), without the reflection serializer.</summary>
 internal static class JsonStringList
 {
-    public static string Write(IEnumerable<string> items)
+    public static string Write(IEnumerable<string> items) => JsonValues.Text(writer =>
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        writer.WriteStartArray();
+        foreach (var item in items)
         {
-            writer.WriteStartArray();
-            foreach (var item in items)
-            {
-                writer.WriteStringValue(item);
-            }
-
-            writer.WriteEndArray();
+            writer.WriteStringValue(item);
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        writer.WriteEndArray();
+    });
 
     /// <summary>The strings, or none when the text is empty or not an array of strings.</summary>
     public static List<string> Read(string? json)

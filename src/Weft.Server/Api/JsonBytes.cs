@@ -1,9 +1,9 @@
 using System.Reflection;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
+using Weft.Engine.Json;
 
 namespace Weft.Server.Api;
 
@@ -25,7 +25,7 @@ internal sealed class JsonBytes<T>(ReadOnlyMemory<byte> utf8) : IResult, IStatus
 
     /// <summary>Serializes <paramref name="value"/> with the API's JSON settings.</summary>
     public static JsonBytes<T> From(T value, JsonSerializerOptions options) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(value, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T))));
+        new(JsonSerializer.SerializeToUtf8Bytes(value, options.TypeInfo<T>()));
 
     /// <inheritdoc />
     public Task ExecuteAsync(HttpContext httpContext)

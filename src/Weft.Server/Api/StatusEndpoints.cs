@@ -1,10 +1,10 @@
-using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Weft.Engine.Json;
 using Weft.Engine.Storage;
 using Weft.Server.Api.Models;
 using Weft.Server.Auth;
@@ -52,7 +52,7 @@ internal static class StatusEndpoints
         var dags = Component(heartbeats.Latest(Heartbeats.DagProcessor), now, required: true);
         var healthy = database.Status == "healthy" && executor.Status != "unhealthy" && dags.Status != "unhealthy";
         var body = new HealthResponse(healthy ? "healthy" : "unhealthy", database, scheduler, executor, dags);
-        return healthy ? TypedResults.Ok(body) : TypedResults.Json(body, (JsonTypeInfo<HealthResponse>)json.Value.SerializerOptions.GetTypeInfo(typeof(HealthResponse)), statusCode: StatusCodes.Status503ServiceUnavailable);
+        return healthy ? TypedResults.Ok(body) : TypedResults.Json(body, json.Value.SerializerOptions.TypeInfo<HealthResponse>(), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
     private static ComponentHealth Component(DateTimeOffset? latest, DateTimeOffset now, bool required)
