@@ -171,6 +171,27 @@ class Bench:
         edges = gen.write_all(d, key.replace("-", "_"), tasks, command)
         return d, edges
 
+    @staticmethod
+    def alternate(label, plan):
+        """Measures the tools of one case alternately: a run of each in turn, round after round, so that a change in
+        the machine's load during the case weighs on every tool alike (what a case is for is its ratios to make).
+        A tool with fewer runs takes part in the last rounds only. A failed tool gets an "error" and drops out."""
+        rounds = max(p["warmup"] + p["runs"] for p in plan)
+        log(f"{label}: {', '.join(p['row']['tool'] for p in plan)}, alternately ({rounds} rounds)")
+        for i in range(rounds):
+            for p in plan:
+                first = rounds - p["warmup"] - p["runs"]
+                if i < first or "error" in p["row"]:
+                    continue
+                try:
+                    res = measure(p["cmd"], 1, 0, p["prepare"], p["cwd"])
+                except Failed as e:
+                    p["row"]["error"] = str(e)
+                    p["results"].clear()
+                    continue
+                if i - first >= p["warmup"]:
+                    p["results"].extend(res)
+
     # -- Shell DAG: the same layered graph under every tool, parallelism 2
     def shell_dag(self):
         rows = []
@@ -200,6 +221,7 @@ class Bench:
                 tools.insert(at, (".NET loop", [self.bare_loop, graph, "2", "direct", command], None, None))
                 if n <= 1000:
                     tools.insert(at + 1, (".NET loop, bash -c", [self.bare_loop, graph, "2", "bash", command], None, None))
+            plan = []
             for tool, cmd, prepare, cwd in tools:
                 row = {"scenario": "shell", "n": n, "edges": edges, "command": command, "tool": tool}
                 runs, warmup = self.runs, self.warmup
@@ -215,17 +237,15 @@ class Bench:
                     if n >= 5000:
                         runs = 1
                         row["note"] = "1 run: one run takes several minutes"
-                log(f"shell N={n} '{command}' {tool} ({warmup}+{runs} runs)")
-                try:
-                    res = measure(cmd, runs, warmup, prepare, cwd)
-                except Failed as e:
-                    row["error"] = str(e)
-                    rows.append(row)
-                    continue
-                row["wall_s"] = stat([r["wall_s"] for r in res])
-                row["rss_kb"] = stat([r["rss_kb"] for r in res])
-                row["per_task_ms"] = row["wall_s"]["median"] / n * 1000
                 rows.append(row)
+                plan.append({"row": row, "cmd": cmd, "prepare": prepare, "cwd": cwd, "runs": runs,
+                             "warmup": warmup, "results": []})
+            self.alternate(f"shell N={n} '{command}'", plan)
+            for p in plan:
+                if p["results"]:
+                    p["row"]["wall_s"] = stat([r["wall_s"] for r in p["results"]])
+                    p["row"]["rss_kb"] = stat([r["rss_kb"] for r in p["results"]])
+                    p["row"]["per_task_ms"] = p["row"]["wall_s"]["median"] / n * 1000
         for row in rows:
             base = next((r for r in rows if r["tool"] == "make" and r["n"] == row["n"]
                          and r["command"] == row["command"] and "wall_s" in r), None)
