@@ -96,6 +96,27 @@ def measure(cmd, runs, warmup, prepare=None, cwd=None, capture=False):
     return results
 
 
+def measure_alternately(label, plan):
+    """Measures the tools of one case alternately: a run of each in turn, round after round, so that a change in
+    the machine's load during the case weighs on every tool alike (what a case is for is its ratios to make).
+    A tool with fewer runs takes part in the last rounds only. A failed tool gets an "error" and drops out."""
+    rounds = max(p["warmup"] + p["runs"] for p in plan)
+    log(f"{label}: {', '.join(p['row']['tool'] for p in plan)}, alternately ({rounds} rounds)")
+    for i in range(rounds):
+        for p in plan:
+            nth = i - (rounds - p["warmup"] - p["runs"])  # this tool's run number in the round, < 0 before its first
+            if nth < 0 or "error" in p["row"]:
+                continue
+            try:
+                res = measure(p["cmd"], 1, 0, p["prepare"], p["cwd"])
+            except Failed as e:
+                p["row"]["error"] = str(e)
+                p["results"].clear()
+                continue
+            if nth >= p["warmup"]:
+                p["results"].extend(res)
+
+
 def stat(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
 
@@ -171,27 +192,6 @@ class Bench:
         edges = gen.write_all(d, key.replace("-", "_"), tasks, command)
         return d, edges
 
-    @staticmethod
-    def alternate(label, plan):
-        """Measures the tools of one case alternately: a run of each in turn, round after round, so that a change in
-        the machine's load during the case weighs on every tool alike (what a case is for is its ratios to make).
-        A tool with fewer runs takes part in the last rounds only. A failed tool gets an "error" and drops out."""
-        rounds = max(p["warmup"] + p["runs"] for p in plan)
-        log(f"{label}: {', '.join(p['row']['tool'] for p in plan)}, alternately ({rounds} rounds)")
-        for i in range(rounds):
-            for p in plan:
-                first = rounds - p["warmup"] - p["runs"]
-                if i < first or "error" in p["row"]:
-                    continue
-                try:
-                    res = measure(p["cmd"], 1, 0, p["prepare"], p["cwd"])
-                except Failed as e:
-                    p["row"]["error"] = str(e)
-                    p["results"].clear()
-                    continue
-                if i - first >= p["warmup"]:
-                    p["results"].extend(res)
-
     # -- Shell DAG: the same layered graph under every tool, parallelism 2
     def shell_dag(self):
         rows = []
@@ -240,7 +240,7 @@ class Bench:
                 rows.append(row)
                 plan.append({"row": row, "cmd": cmd, "prepare": prepare, "cwd": cwd, "runs": runs,
                              "warmup": warmup, "results": []})
-            self.alternate(f"shell N={n} '{command}'", plan)
+            measure_alternately(f"shell N={n} '{command}'", plan)
             for p in plan:
                 if p["results"]:
                     p["row"]["wall_s"] = stat([r["wall_s"] for r in p["results"]])
