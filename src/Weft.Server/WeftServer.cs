@@ -119,16 +119,9 @@ internal static class WeftServer
         services.AddHostedService(sp => sp.GetRequiredService<DagRegistrar>());
         services.AddSingleton<FirstTokenService>();
         services.AddHostedService(sp => sp.GetRequiredService<FirstTokenService>());
-        if (settings.ExecutorEnabled)
-        {
-            services.AddSingleton<LocalExecutorService>();
-            services.AddSingleton<IRunControl>(sp => sp.GetRequiredService<LocalExecutorService>());
-            services.AddHostedService(sp => sp.GetRequiredService<LocalExecutorService>());
-        }
-        else
-        {
-            services.AddSingleton<IRunControl, NoRunControl>();
-        }
+        services.AddSingleton<ExecutionService>();
+        services.AddSingleton<IRunControl>(sp => sp.GetRequiredService<ExecutionService>());
+        services.AddHostedService(sp => sp.GetRequiredService<ExecutionService>());
 
         foreach (var factory in environment.HostedServices)
         {

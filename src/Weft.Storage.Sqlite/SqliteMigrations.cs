@@ -134,6 +134,30 @@ internal static class SqliteMigrations
         new(3, "active_runs", """
             CREATE INDEX ix_dag_runs_active ON dag_runs (state, created_at) WHERE state IN ('queued', 'running');
             """),
+
+        // Ownership: every executing process registers as an owner with a lease; a run is claimed by one owner under
+        // an epoch that fences its writes; attempts record their process so an orphan can be killed; lost attempts
+        // are counted per task instance.
+        new(4, "ownership", """
+            CREATE TABLE owners (
+                owner_id         TEXT    NOT NULL PRIMARY KEY,
+                kind             TEXT    NOT NULL,
+                host             TEXT    NOT NULL,
+                pid              INTEGER NOT NULL,
+                process_start    INTEGER NOT NULL,
+                started_at       INTEGER NOT NULL,
+                heartbeat_at     INTEGER NOT NULL,
+                lease_expires_at INTEGER NOT NULL
+            );
+            ALTER TABLE dag_runs ADD COLUMN owner TEXT;
+            ALTER TABLE dag_runs ADD COLUMN claim_epoch INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX ix_dag_runs_owner ON dag_runs (owner) WHERE owner IS NOT NULL;
+            ALTER TABLE task_instances ADD COLUMN lost_count INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE task_attempts ADD COLUMN host TEXT;
+            ALTER TABLE task_attempts ADD COLUMN pid INTEGER;
+            ALTER TABLE task_attempts ADD COLUMN process_start INTEGER;
+            ALTER TABLE task_attempts ADD COLUMN process_group INTEGER;
+            """),
     ];
 
     /// <summary>

@@ -46,12 +46,59 @@ public sealed partial class SqliteStateStore
     /// </summary>
     private void WriteBatch(SqliteConnection connection, StateBatch batch)
     {
+        if (batch.Claim is { } claim && !ClaimHolds(connection, claim))
+        {
+            // Nothing of the batch is written: its writer no longer owns the run.
+            throw new ClaimLostException(claim);
+        }
+
         Upsert(connection, batch.Runs, "run.update", "run.insert", RunRows.Update, RunRows.Insert, RunRows.Bind);
         Upsert(connection, batch.TaskInstances, "task.update", "task.insert", TaskInstanceRows.Update, TaskInstanceRows.Insert, TaskInstanceRows.Bind);
 
         Insert(connection, batch.AttemptsStarted, "attempt.insert", AttemptRows.Insert, AttemptRows.Bind);
         Upsert(connection, batch.AttemptsEnded, "attempt.update", "attempt.insert", AttemptRows.Update, AttemptRows.Insert, AttemptRows.Bind);
         Insert(connection, batch.Events, "event.insert", EventRows.Insert, EventRows.Bind);
+        Insert(connection, batch.AttemptProcesses, "attempt.process", AttemptRows.UpdateProcess, AttemptRows.BindProcess);
+
+        if (batch.RunsPreempted.Count > 0)
+        {
+            var preempt = _statements.Get(connection, "run.preempt", c => new PreparedStatement(c,
+                "UPDATE dag_runs SET owner = NULL, claim_epoch = claim_epoch + 1 WHERE dag_id = $dag_id AND run_id = $run_id",
+                "$dag_id", "$run_id"));
+            foreach (var (dagId, runId) in batch.RunsPreempted)
+            {
+                preempt.Bind(0, dagId);
+                preempt.Bind(1, runId);
+                preempt.Execute();
+            }
+        }
+
+        if (batch.ReleaseClaim && batch.Claim is { } held)
+        {
+            var release = _statements.Get(connection, "run.release", c => new PreparedStatement(c,
+                "UPDATE dag_runs SET owner = NULL WHERE dag_id = $dag_id AND run_id = $run_id AND owner = $owner AND claim_epoch = $epoch",
+                "$dag_id", "$run_id", "$owner", "$epoch"));
+            BindClaim(release, held);
+            release.Execute();
+        }
+    }
+
+    /// <summary>True while the claim is the run's current one (read inside the write transaction, so it cannot change before the commit).</summary>
+    private bool ClaimHolds(SqliteConnection connection, RunClaim claim)
+    {
+        var check = _statements.Get(connection, "run.claimHolds", c => new PreparedStatement(c,
+            "SELECT 1 FROM dag_runs WHERE dag_id = $dag_id AND run_id = $run_id AND owner = $owner AND claim_epoch = $epoch",
+            "$dag_id", "$run_id", "$owner", "$epoch"));
+        BindClaim(check, claim);
+        return check.HasRow();
+    }
+
+    private static void BindClaim(PreparedStatement statement, RunClaim claim)
+    {
+        statement.Bind(0, claim.DagId);
+        statement.Bind(1, claim.RunId);
+        statement.Bind(2, claim.Owner);
+        statement.Bind(3, claim.Epoch);
     }
 
     /// <summary>Writes each row as an insert.</summary>

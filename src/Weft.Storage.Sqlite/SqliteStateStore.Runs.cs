@@ -17,29 +17,7 @@ public sealed partial class SqliteStateStore
 
         return WriteAsync((connection, transaction) =>
         {
-            using (var insertRun = RunRows.Insert(connection))
-            {
-                RunRows.Bind(insertRun, run);
-                try
-                {
-                    insertRun.Execute();
-                }
-                catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
-                {
-                    throw Duplicate(run, ex);
-                }
-            }
-
-            using var insertTask = TaskInstanceRows.Insert(connection);
-            for (var i = 0; i < tasks.Count; i++)
-            {
-                if ((i & 1023) == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-                TaskInstanceRows.Bind(insertTask, tasks[i]);
-                insertTask.Execute();
-            }
+            InsertRun(connection, run, tasks, cancellationToken);
             return true;
         }, cancellationToken);
     }
@@ -49,7 +27,7 @@ public sealed partial class SqliteStateStore
     /// <c>ON CONFLICT DO NOTHING</c> skips a taken run id or logical date without aborting the transaction; the
     /// task instances of a skipped run are not written (they belong to the run that exists).
     /// </remarks>
-    public Task<IReadOnlyList<RunRecord>> CreateRunsAsync(IReadOnlyList<NewRun> runs, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<RunRecord>> CreateRunsAsync(IReadOnlyList<NewRun> runs, string? owner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runs);
         if (runs.Count == 0)
@@ -77,7 +55,18 @@ public sealed partial class SqliteStateStore
                     insertTask.Execute();
                 }
 
-                created.Add(run);
+                if (owner is not null)
+                {
+                    var claim = _statements.Get(connection, "run.claimNew", c => new PreparedStatement(c,
+                        "UPDATE dag_runs SET owner = $owner, claim_epoch = 1 WHERE dag_id = $dag_id AND run_id = $run_id",
+                        "$dag_id", "$run_id", "$owner"));
+                    claim.Bind(0, run.DagId);
+                    claim.Bind(1, run.RunId);
+                    claim.Bind(2, owner);
+                    claim.Execute();
+                }
+
+                created.Add(owner is null ? run : run with { Owner = owner });
             }
             return created;
         }, cancellationToken);
@@ -105,37 +94,7 @@ public sealed partial class SqliteStateStore
 
         return ReadAsync<RunSnapshot?>((connection, transaction) =>
         {
-            RunRecord? run;
-            using (var select = Command(connection, transaction, dagId is null
-                ? $"SELECT {RunRows.Columns} FROM dag_runs WHERE run_id = $run_id ORDER BY created_at DESC, rowid DESC LIMIT 1"
-                : $"SELECT {RunRows.Columns} FROM dag_runs WHERE dag_id = $dag_id AND run_id = $run_id"))
-            {
-                select.Parameters.AddWithValue("$run_id", runId);
-                if (dagId is not null)
-                {
-                    select.Parameters.AddWithValue("$dag_id", dagId);
-                }
-                using var reader = select.ExecuteReader();
-                run = reader.Read() ? RunRows.Read(reader) : null;
-            }
-            if (run is null)
-            {
-                return null;
-            }
-
-            var tasks = new List<TaskInstanceRecord>();
-            using (var select = Command(connection, transaction,
-                $"SELECT {TaskInstanceRows.Columns} FROM task_instances WHERE dag_id = $dag_id AND run_id = $run_id ORDER BY seq"))
-            {
-                select.Parameters.AddWithValue("$dag_id", run.DagId);
-                select.Parameters.AddWithValue("$run_id", run.RunId);
-                using var reader = select.ExecuteReader();
-                while (reader.Read())
-                {
-                    tasks.Add(TaskInstanceRows.Read(reader));
-                }
-            }
-            return new RunSnapshot(run, tasks);
+            return ReadSnapshot(connection, transaction, dagId, runId);
         }, cancellationToken);
     }
 
@@ -193,6 +152,70 @@ public sealed partial class SqliteStateStore
                 command.Parameters.AddWithValue("$state", state.ToName());
             }
         }
+    }
+
+    /// <summary>Inserts a run and its task instances inside the caller's write transaction.</summary>
+    private static void InsertRun(SqliteConnection connection, RunRecord run, IReadOnlyList<TaskInstanceRecord> tasks, CancellationToken cancellationToken)
+    {
+        using (var insertRun = RunRows.Insert(connection))
+        {
+            RunRows.Bind(insertRun, run);
+            try
+            {
+                insertRun.Execute();
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+            {
+                throw Duplicate(run, ex);
+            }
+        }
+
+        using var insertTask = TaskInstanceRows.Insert(connection);
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            if ((i & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            TaskInstanceRows.Bind(insertTask, tasks[i]);
+            insertTask.Execute();
+        }
+    }
+
+    /// <summary>A run and its task instances read inside the caller's transaction; by id alone (newest) when <paramref name="dagId"/> is null.</summary>
+    private static RunSnapshot? ReadSnapshot(SqliteConnection connection, SqliteTransaction transaction, string? dagId, string runId)
+    {
+        RunRecord? run;
+        using (var select = Command(connection, transaction, dagId is null
+            ? $"SELECT {RunRows.Columns} FROM dag_runs WHERE run_id = $run_id ORDER BY created_at DESC, rowid DESC LIMIT 1"
+            : $"SELECT {RunRows.Columns} FROM dag_runs WHERE dag_id = $dag_id AND run_id = $run_id"))
+        {
+            select.Parameters.AddWithValue("$run_id", runId);
+            if (dagId is not null)
+            {
+                select.Parameters.AddWithValue("$dag_id", dagId);
+            }
+            using var reader = select.ExecuteReader();
+            run = reader.Read() ? RunRows.Read(reader) : null;
+        }
+        if (run is null)
+        {
+            return null;
+        }
+
+        var tasks = new List<TaskInstanceRecord>();
+        using (var select = Command(connection, transaction,
+            $"SELECT {TaskInstanceRows.Columns} FROM task_instances WHERE dag_id = $dag_id AND run_id = $run_id ORDER BY seq"))
+        {
+            select.Parameters.AddWithValue("$dag_id", run.DagId);
+            select.Parameters.AddWithValue("$run_id", run.RunId);
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                tasks.Add(TaskInstanceRows.Read(reader));
+            }
+        }
+        return new RunSnapshot(run, tasks);
     }
 
     private static DuplicateRunException Duplicate(RunRecord run, SqliteException ex) =>

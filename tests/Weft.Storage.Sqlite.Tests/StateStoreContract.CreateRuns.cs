@@ -13,7 +13,7 @@ public abstract partial class StateStoreContract
         var c = Run("etl", "scheduled_c", logicalDate: T0.AddHours(1));
 
         var created = await Store.CreateRunsAsync(
-            [new NewRun(a, [Instance(a, "t1"), Instance(a, "t2")]), new NewRun(b, [Instance(b, "t1")]), new NewRun(c, [])], Ct);
+            [new NewRun(a, [Instance(a, "t1"), Instance(a, "t2")]), new NewRun(b, [Instance(b, "t1")]), new NewRun(c, [])], null, Ct);
 
         Assert.Equal([a, b, c], created);
         var snapshot = await Store.GetRunAsync("etl", "scheduled_a", Ct);
@@ -40,7 +40,7 @@ public abstract partial class StateStoreContract
             new NewRun(sameDate, [Instance(sameDate, "t1")]),
             new NewRun(fresh, [Instance(fresh, "t1")]),
             new NewRun(twinOfFresh, [Instance(twinOfFresh, "t1")]),
-        ], Ct);
+        ], null, Ct);
 
         Assert.Equal([fresh], created);
         var kept = await Store.GetRunAsync("etl", "scheduled_1", Ct);
@@ -59,10 +59,10 @@ public abstract partial class StateStoreContract
         var orphan = Instance(Run("etl", "no_such_run"), "t1");
 
         await Assert.ThrowsAnyAsync<Exception>(() => Store.CreateRunsAsync(
-            [new NewRun(good, [Instance(good, "t1")]), new NewRun(bad, [Instance(bad, "t1"), orphan])], Ct));
+            [new NewRun(good, [Instance(good, "t1")]), new NewRun(bad, [Instance(bad, "t1"), orphan])], null, Ct));
 
         Assert.Equal(0, (await Store.ListRunsAsync(new RunQuery(), Ct)).TotalEntries);
-        Assert.Empty(await Store.CreateRunsAsync([], Ct));
+        Assert.Empty(await Store.CreateRunsAsync([], null, Ct));
     }
 
     [Fact]

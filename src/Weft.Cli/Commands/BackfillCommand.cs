@@ -70,16 +70,20 @@ internal sealed class BackfillCommand : WeftCommand
         }
 
         await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
-        var pools = await store.ListPoolsAsync(cancellationToken).ConfigureAwait(false);
-        var options = new ExecutorOptions
-        {
-            Home = context.Home,
-            TasksDir = Path.GetFullPath(parse.GetValue(_tasksDir) ?? "tasks"),
-            Slots = new SlotAllocator(SchedulerCommand.DefaultParallelism, pools.ToDictionary(p => p.Name, p => p.Slots, StringComparer.Ordinal)),
-        };
         var logger = SchedulerLogger.For(context);
-        var executor = new RunExecutor(store, options, TaskRunnerRegistry.CreateDefault(), logger: logger);
-        var runner = new BackfillRunner(store, executor, TimeProvider.System, logger);
+        await using var executor = await Executor.StartAsync(
+            store,
+            new ExecutorSettings
+            {
+                Kind = "backfill",
+                Home = context.Home,
+                TasksDir = Path.GetFullPath(parse.GetValue(_tasksDir) ?? "tasks"),
+                Parallelism = SchedulerCommand.DefaultParallelism,
+            },
+            TimeProvider.System,
+            logger,
+            cancellationToken).ConfigureAwait(false);
+        var runner = new BackfillRunner(executor, TimeProvider.System, logger);
         IReadOnlyList<BackfillOutcome> outcomes;
         try
         {

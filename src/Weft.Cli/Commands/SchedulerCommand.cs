@@ -57,22 +57,21 @@ internal sealed class SchedulerCommand : WeftCommand
             context.WriteWarning($"the DAGs folder {context.DagsFolder} does not exist (yet); DAG files put there are picked up");
         }
 
-        RunExecutor? executor = null;
-        SlotAllocator? slots = null;
-        if (!parse.GetValue(_noExecutor))
-        {
-            var pools = await store.ListPoolsAsync(cancellationToken).ConfigureAwait(false);
-            slots = new SlotAllocator(parse.GetValue(_parallelism) ?? DefaultParallelism, pools.ToDictionary(p => p.Name, p => p.Slots, StringComparer.Ordinal));
-            var options = new ExecutorOptions
-            {
-                Home = context.Home,
-                TasksDir = Path.GetFullPath(parse.GetValue(_tasksDir) ?? "tasks"),
-                Slots = slots,
-            };
-            executor = new RunExecutor(store, options, TaskRunnerRegistry.CreateDefault(), logger: logger);
-        }
-
-        var loop = new SchedulerLoop(store, new SchedulerOptions { DagsFolder = context.DagsFolder }, TimeProvider.System, logger, executor, slots);
+        await using var executor = parse.GetValue(_noExecutor)
+            ? null
+            : await Executor.StartAsync(
+                store,
+                new ExecutorSettings
+                {
+                    Kind = "scheduler",
+                    Home = context.Home,
+                    TasksDir = Path.GetFullPath(parse.GetValue(_tasksDir) ?? "tasks"),
+                    Parallelism = parse.GetValue(_parallelism) ?? DefaultParallelism,
+                },
+                TimeProvider.System,
+                logger,
+                cancellationToken).ConfigureAwait(false);
+        var loop = new SchedulerLoop(store, new SchedulerOptions { DagsFolder = context.DagsFolder }, TimeProvider.System, logger, executor);
         logger.LogSchedulerStarted(context.DagsFolder, context.Database, executor is not null);
         try
         {

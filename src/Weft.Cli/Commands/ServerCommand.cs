@@ -54,14 +54,6 @@ internal sealed class ServerCommand : WeftCommand
                 Store = state,
                 Access = access,
                 Console = context.Out,
-                HostedServices =
-                [
-                    services => new Weft.Server.Hosting.SchedulerService(
-                        state,
-                        context.DagsFolder,
-                        TimeProvider.System,
-                        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Weft.Server.Hosting.SchedulerService>>(services)),
-                ],
             };
 
             WebApplication app;

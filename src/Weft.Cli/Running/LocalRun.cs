@@ -6,7 +6,6 @@ using Weft.Core.Definitions;
 using Weft.Core.Runs;
 using Weft.Engine.Execution;
 using Weft.Engine.Json;
-using Weft.Engine.Runners;
 using Weft.Engine.Storage;
 
 namespace Weft.Cli.Running;
@@ -47,33 +46,57 @@ internal static class LocalRun
     {
         await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
         StartupTrace.Mark("run: store opened");
-        var (dag, runId) = request.ResumeRunId is { } resume
-            ? await PrepareResumeAsync(context, store, request, resume, cancellationToken).ConfigureAwait(false)
-            : await CreateAsync(store, request, cancellationToken).ConfigureAwait(false);
+        await using var executor = await Executor.StartAsync(
+            store,
+            new ExecutorSettings { Kind = "run", Home = context.Home, TasksDir = request.TasksDirectory, RunParallelism = request.Parallelism },
+            TimeProvider.System,
+            NullLogger.Instance,
+            cancellationToken).ConfigureAwait(false);
+        StartupTrace.Mark("run: owner registered");
 
-        StartupTrace.Mark("run: run created");
-        var pools = await store.ListPoolsAsync(cancellationToken).ConfigureAwait(false);
-        var options = new ExecutorOptions
+        DagDefinition dag;
+        ClaimedRun claimed;
+        if (request.ResumeRunId is { } resume)
         {
-            Home = context.Home,
-            Parallelism = request.Parallelism,
-            TasksDir = request.TasksDirectory,
-            PoolSlots = pools.ToDictionary(p => p.Name, p => p.Slots, StringComparer.Ordinal),
-        };
-
-        using var progress = RunProgress.Create(context, dag, runId);
-        StartupTrace.Mark("run: pools, progress");
-        var executor = new RunExecutor(store, options, TaskRunnerRegistry.CreateDefault(), progress);
-        var result = await executor.ExecuteAsync(dag, runId, interrupt.Token).ConfigureAwait(false);
-        progress.Stop();
-        StartupTrace.Mark("run: executed");
-
-        var interrupted = result.Run.State == RunState.Running;
-        if (!interrupted)
+            RunSnapshot? finished;
+            (dag, claimed, finished) = await ClaimForResumeAsync(context, executor, request, resume, cancellationToken).ConfigureAwait(false);
+            if (finished is not null)
+            {
+                return Report(context, finished, interrupted: false);
+            }
+        }
+        else
         {
-            await RunHooks.InvokeAsync(dag, result, NullLogger.Instance, CancellationToken.None).ConfigureAwait(false);
+            dag = request.Dag!;
+            claimed = await executor.CreateManualRunAsync(dag, request.Conf, dag.SourceFile is null ? null : Path.GetFullPath(dag.SourceFile), cancellationToken).ConfigureAwait(false);
         }
 
+        StartupTrace.Mark("run: run claimed");
+        var runId = claimed.Claim.RunId;
+        using var progress = RunProgress.Create(context, dag, runId);
+        RunSnapshot result;
+        try
+        {
+            result = await executor.ExecuteAsync(dag, claimed, progress, interrupt.Token).ConfigureAwait(false);
+        }
+        catch (ClaimLostException)
+        {
+            progress.Stop();
+            throw new CliException(ExitCodes.Infrastructure, $"run '{runId}' was taken over by another process; its tasks here were stopped", $"follow it with 'weft runs show {runId}'");
+        }
+        catch (OwnerFencedException)
+        {
+            progress.Stop();
+            throw new CliException(ExitCodes.Infrastructure, $"the database did not answer in time to keep run '{runId}'; its tasks were stopped", $"continue it with 'weft run --resume {runId}' once the database answers");
+        }
+
+        progress.Stop();
+        StartupTrace.Mark("run: executed");
+        return Report(context, result, interrupted: result.Run.State is RunState.Running or RunState.Queued);
+    }
+
+    private static int Report(CliContext context, RunSnapshot result, bool interrupted)
+    {
         if (context.Json)
         {
             context.Out.WriteLine(RunJson.Serialize(result));
@@ -86,24 +109,18 @@ internal static class LocalRun
         StartupTrace.Mark("run: reported");
         if (interrupted)
         {
-            context.WriteError($"run '{runId}' was interrupted", $"continue it with 'weft run --resume {runId}'");
+            context.WriteError($"run '{result.Run.RunId}' was interrupted", $"continue it with 'weft run --resume {result.Run.RunId}'");
             return Interrupted;
         }
 
         return result.Run.State == RunState.Success ? ExitCodes.Success : ExitCodes.Failed;
     }
 
-    private static async Task<(DagDefinition, string)> CreateAsync(IStateStore store, RunRequest request, CancellationToken cancellationToken)
+    /// <summary>The run to resume, claimed; or, when it already finished, its rows to report.</summary>
+    private static async Task<(DagDefinition, ClaimedRun, RunSnapshot?)> ClaimForResumeAsync(
+        CliContext context, Executor executor, RunRequest request, string runId, CancellationToken cancellationToken)
     {
-        var dag = request.Dag!;
-        var run = await RunLauncher.CreateManualRunAsync(
-            store, dag, request.Conf, dag.SourceFile is null ? null : Path.GetFullPath(dag.SourceFile), TimeProvider.System, cancellationToken).ConfigureAwait(false);
-        return (dag, run.RunId);
-    }
-
-    private static async Task<(DagDefinition, string)> PrepareResumeAsync(CliContext context, IStateStore store, RunRequest request, string runId, CancellationToken cancellationToken)
-    {
-        var snapshot = await store.GetRunAsync(request.Dag?.Id, runId, cancellationToken).ConfigureAwait(false)
+        var snapshot = await executor.Store.GetRunAsync(request.Dag?.Id, runId, cancellationToken).ConfigureAwait(false)
             ?? throw new CliException(ExitCodes.Failed, $"no run '{runId}' in {context.Database}", "list runs with 'weft runs list'");
         var dag = request.Dag ?? LoadDagOfRun(context, snapshot.Run);
         if (dag.Id != snapshot.Run.DagId)
@@ -111,7 +128,19 @@ internal static class LocalRun
             throw CliException.Usage($"run '{runId}' belongs to DAG '{snapshot.Run.DagId}', not '{dag.Id}'");
         }
 
-        return (dag, runId);
+        if (snapshot.Run.State is RunState.Success or RunState.Failed && snapshot.Tasks.All(t => t.State.IsFinished()))
+        {
+            return (dag, null!, snapshot);
+        }
+
+        var claimed = await executor.ClaimAsync(dag.Id, runId, cancellationToken).ConfigureAwait(false);
+        if (claimed is null)
+        {
+            var now = await executor.Store.GetRunAsync(dag.Id, runId, cancellationToken).ConfigureAwait(false);
+            throw new CliException(ExitCodes.Failed, $"run '{runId}' is being executed by {now?.Run.Owner ?? "another process"}", "wait for it, or stop that process first");
+        }
+
+        return (dag, claimed, null);
     }
 
     // The run remembers the file it was started from; a DAG registered from the DAGs folder is found by id.

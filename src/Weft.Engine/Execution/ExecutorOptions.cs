@@ -12,9 +12,6 @@ internal sealed class ExecutorOptions
     /// <summary>Where relative script paths are looked up first.</summary>
     public string TasksDir { get; init; } = Path.GetFullPath("tasks");
 
-    /// <summary>Who runs the attempts (recorded as their owner).</summary>
-    public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
-
     /// <summary>Slots of each pool, by name; a missing pool has <see cref="DefaultPoolSlots"/>.</summary>
     public IReadOnlyDictionary<string, int> PoolSlots { get; init; } = new Dictionary<string, int>();
 
@@ -26,6 +23,12 @@ internal sealed class ExecutorOptions
     /// the run slots of its own, sized by <see cref="PoolSlots"/> and <see cref="DefaultPoolSlots"/>.
     /// </summary>
     public SlotAllocator? Slots { get; init; }
+
+    /// <summary>
+    /// Attempts this process stopped because their run was changed elsewhere (an operator action preempted its claim):
+    /// when the run is claimed again they run again without counting as lost. Shared by every run of the process.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, byte> Preempted { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>Looks up a secret's value.</summary>
     public Func<string, string?> Secrets { get; init; } = _ => null;

@@ -70,6 +70,14 @@ internal sealed class LiveRun
         }
     }
 
+    /// <summary>Adds the task instance of a task the run did not have (the DAG gained it); written with the next batch.</summary>
+    public void Add(TaskInstanceRecord instance)
+    {
+        Instances[instance.TaskId] = instance;
+        States = States.SetItem(instance.TaskId, instance.State);
+        _dirty.Add(instance.TaskId);
+    }
+
     public void UpdateRun(RunRecord run)
     {
         Run = run;

@@ -30,7 +30,7 @@ internal sealed partial class RunExecutor
                 _ => TaskState.Failed,
             };
             _batch.AttemptsEnded.Add(new AttemptRecord(
-                attempt.AttemptId, inst.DagId, inst.RunId, inst.TaskId, inst.TryNumber, attemptState, _x._options.Owner,
+                attempt.AttemptId, inst.DagId, inst.RunId, inst.TaskId, inst.TryNumber, attemptState, _claim.Owner,
                 inst.StartDate ?? done.EndedAt, done.EndedAt, null, result.ExitCode, reason, null));
 
             var ended = inst with { EndDate = done.EndedAt, ExitCode = result.ExitCode, Reason = reason, Outputs = result.Outputs.Count > 0 ? result.Outputs : inst.Outputs };
@@ -77,7 +77,7 @@ internal sealed partial class RunExecutor
                 _run.Update(inst with { State = TaskState.UpForRetry, NextRetryAt = due, Reason = reason });
                 _coordinator.MarkUpForRetry(inst.TaskId);
                 _retries.Enqueue(inst.TaskId, due);
-                _x._observer.TaskFinished(_run.Instances[inst.TaskId]);
+                _observer.TaskFinished(_run.Instances[inst.TaskId]);
                 return;
             }
 
@@ -93,7 +93,7 @@ internal sealed partial class RunExecutor
         {
             var final = inst with { State = state, NextRetryAt = null };
             _run.Update(final);
-            _x._observer.TaskFinished(final);
+            _observer.TaskFinished(final);
             Apply(_coordinator.Finish(inst.TaskId, state));
         }
 
@@ -113,7 +113,7 @@ internal sealed partial class RunExecutor
                     case TaskState.Skipped or TaskState.UpstreamFailed:
                         var ended = inst with { State = t.To, Reason = t.Reason, EndDate = now, NextRetryAt = null };
                         _run.Update(ended);
-                        _x._observer.TaskFinished(ended);
+                        _observer.TaskFinished(ended);
                         break;
                     default:
                         _run.Update(inst with { State = t.To, Reason = t.Reason });
@@ -155,9 +155,16 @@ internal sealed partial class RunExecutor
             _run.UpdateRun(_run.Run with { State = state, EndDate = Now });
         }
 
-        /// <summary>Stops every running attempt and records them as interrupted; the run stays resumable.</summary>
-        private async Task InterruptAsync()
+        /// <summary>Stops every running attempt and records them as interrupted; the claim is released and the run stays resumable.</summary>
+        private async Task InterruptAsync(CancellationToken fenced)
         {
+            foreach (var notStarted in _toLaunch)
+            {
+                // Committed as running but never handed to a runner: it ends interrupted like the others.
+                _finished.Writer.TryWrite(new AttemptFinished(notStarted, TaskResult.Failed(Interrupted), Now));
+            }
+
+            _toLaunch.Clear();
             foreach (var attempt in _running.Values)
             {
                 attempt.StopReason = Interrupted;
@@ -178,7 +185,10 @@ internal sealed partial class RunExecutor
                 // Attempts that did not stop in time stay recorded as running; resume treats them as lost.
             }
 
-            await CommitAsync().ConfigureAwait(false);
+            _batch.ReleaseClaim = true;
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(fenced);
+            bounded.CancelAfter(TimeSpan.FromSeconds(10));
+            await CommitAsync(bounded.Token).ConfigureAwait(false);
         }
     }
 }

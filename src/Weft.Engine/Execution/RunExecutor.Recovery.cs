@@ -1,21 +1,28 @@
+using Microsoft.Extensions.Logging;
 using Weft.Core.Runs;
+using Weft.Engine.Ownership;
 using Weft.Engine.Storage;
 
 namespace Weft.Engine.Execution;
 
 internal sealed partial class RunExecutor
 {
+    /// <summary>Most times a task's attempt may be lost (its owner died) before the task fails.</summary>
+    internal const int MaxLost = 3;
+
     private sealed partial class Loop
     {
         /// <summary>Marks reason for attempts cut short by an interruption; such tasks run again on resume.</summary>
         internal const string Interrupted = "interrupted";
 
         /// <summary>
-        /// Brings a run stored by an earlier process (or just created) into a state this process can drive:
-        /// attempts that were running belong to a process that is gone, so they fail as "process lost" and are
-        /// retried by their policy; tasks that were only waiting for a slot are considered afresh.
+        /// Brings the claimed run into a state this process can drive. Attempts recorded as running belong to an owner
+        /// that is gone: they are lost, not failed. Their leftover processes on this machine are killed, and the task
+        /// goes back to the queue without using a retry, at most <see cref="MaxLost"/> times. Attempts this process
+        /// stopped itself (interrupted, or preempted by an operator action) run again the same way but do not count as
+        /// lost. Tasks the DAG gained since the run was created get their task instances.
         /// </summary>
-        private void Recover()
+        private async Task AdoptAsync(CancellationToken cancellationToken)
         {
             var now = Now;
             var run = _run.Run;
@@ -24,11 +31,23 @@ internal sealed partial class RunExecutor
                 _run.UpdateRun(run with { State = RunState.Running, StartDate = run.StartDate ?? now, EndDate = null });
             }
 
+            foreach (var task in _dag.Tasks)
+            {
+                if (!_run.Instances.ContainsKey(task.Id))
+                {
+                    _run.Add(RunFactory.NewTaskInstance(task, run.RunId, _dag.Id));
+                }
+            }
+
             var lost = new List<TaskInstanceRecord>();
             foreach (var inst in _run.Instances.Values.ToList())
             {
                 switch (inst.State)
                 {
+                    case TaskState.Running or TaskState.Queued when inst.AttemptId is not null && _x._options.Preempted.TryRemove(inst.AttemptId, out _):
+                        _batch.AttemptsEnded.Add(EndedAttempt(inst, "stopped: the run was changed while it ran", now));
+                        _run.Update(inst with { State = TaskState.None, Reason = null, EndDate = now, MaxTries = inst.MaxTries + 1 });
+                        break;
                     case TaskState.Running or TaskState.Queued:
                         lost.Add(inst);
                         break;
@@ -45,22 +64,160 @@ internal sealed partial class RunExecutor
                 }
             }
 
+            var failedLost = new List<string>();
+            if (lost.Count > 0)
+            {
+                await KillOrphansAsync(lost, cancellationToken).ConfigureAwait(false);
+                foreach (var inst in lost)
+                {
+                    var count = inst.LostCount + 1;
+                    if (inst.AttemptId is not null)
+                    {
+                        _batch.AttemptsEnded.Add(EndedAttempt(inst, $"lost: its owner stopped before it ended ({count} of {MaxLost})", now));
+                    }
+
+                    if (count >= MaxLost)
+                    {
+                        _run.Update(inst with { State = TaskState.Failed, LostCount = count, EndDate = now, NextRetryAt = null, Reason = $"lost {MaxLost} times" });
+                        failedLost.Add(inst.TaskId);
+                    }
+                    else
+                    {
+                        // Back to the queue; the lost try does not use up one of the task's retries.
+                        _run.Update(inst with { State = TaskState.None, LostCount = count, MaxTries = inst.MaxTries + 1, EndDate = now, Reason = null });
+                    }
+                }
+            }
+
             _coordinator = new RunCoordinator(_run.Dag, _run.Instances.ToDictionary(p => p.Key, p => p.Value.State, StringComparer.Ordinal));
             Apply(_coordinator.Start());
-
-            foreach (var inst in lost)
+            foreach (var id in failedLost)
             {
-                if (inst.AttemptId is not null)
+                _observer.TaskFinished(_run.Instances[id]);
+                if (_run.Tasks[id].Critical && _criticalFailure is null)
                 {
-                    _batch.AttemptsEnded.Add(new AttemptRecord(
-                        inst.AttemptId, inst.DagId, inst.RunId, inst.TaskId, inst.TryNumber, TaskState.Failed, _x._options.Owner,
-                        inst.StartDate ?? now, now, null, null, "process lost", null));
+                    FailFast(id);
                 }
-
-                Fail(inst with { EndDate = now }, exitCode: null, "process lost", now);
             }
 
             PromoteDueRetries();
+        }
+
+        private AttemptRecord EndedAttempt(TaskInstanceRecord inst, string reason, DateTimeOffset now) =>
+            new(inst.AttemptId!, inst.DagId, inst.RunId, inst.TaskId, inst.TryNumber, TaskState.Failed, _claim.Owner,
+                inst.StartDate ?? now, now, null, null, reason, null);
+
+        /// <summary>Kills, on this machine, whatever the lost attempts left running, before any of them runs again.</summary>
+        private async Task KillOrphansAsync(List<TaskInstanceRecord> lost, CancellationToken cancellationToken)
+        {
+            var ids = lost.Where(i => i.AttemptId is not null).Select(i => i.AttemptId!).ToHashSet(StringComparer.Ordinal);
+            if (ids.Count == 0)
+            {
+                return;
+            }
+
+            var attempts = await _x._store.GetAttemptsAsync(_run.Run.DagId, _run.Run.RunId, null, cancellationToken).ConfigureAwait(false);
+            foreach (var attempt in attempts.Where(a => ids.Contains(a.AttemptId)))
+            {
+                await OrphanReaper.KillAsync(attempt, _x._logger, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Writes the pending changes under the claim. A database that is locked, unreachable or full is retried with
+        /// backoff (health says degraded meanwhile) until it answers or this process's lease is fenced; a refused
+        /// claim stops the run here at once.
+        /// </summary>
+        private async Task CommitAsync(CancellationToken fenced)
+        {
+            _run.Flush(_batch);
+            Volatile.Write(ref _flushPending, 0);
+            while (_processes.TryDequeue(out var process))
+            {
+                _batch.AttemptProcesses.Add(process);
+            }
+
+            if (_batch.IsEmpty)
+            {
+                return;
+            }
+
+            var delay = TimeSpan.FromMilliseconds(50);
+            while (true)
+            {
+                try
+                {
+                    // Not cancellable: a half-written batch is not possible (one transaction), but giving up on
+                    // writing what already happened would lose it.
+                    await _x._store.CommitAsync(_batch, CancellationToken.None).ConfigureAwait(false);
+                    _x._lease.Health.Succeeded();
+                    _batch.Clear();
+                    return;
+                }
+                catch (ClaimLostException)
+                {
+                    foreach (var id in _running.Keys)
+                    {
+                        _x._options.Preempted[id] = 0;
+                    }
+
+                    await AbandonAsync("stopped: the run was changed elsewhere").ConfigureAwait(false);
+                    throw;
+                }
+                catch (Exception ex) when (StoreHealth.IsTransient(ex))
+                {
+                    _x._lease.Health.Failed(ex);
+                    _x._logger.LogWarning("Writing run {RunId} of DAG {DagId} failed, trying again in {Delay} ms: {Message}", _claim.RunId, _claim.DagId, (int)delay.TotalMilliseconds, ex.Message);
+                }
+
+                try
+                {
+                    await Task.Delay(delay, _x._time, fenced).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    await AbandonAsync("stopped: this process lost its lease").ConfigureAwait(false);
+                    throw new OwnerFencedException(_claim);
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+        }
+
+        /// <summary>Stops every running attempt and waits (a bounded time) for their processes to end; writes nothing.</summary>
+        private async Task AbandonAsync(string reason)
+        {
+            foreach (var notStarted in _toLaunch)
+            {
+                _running.Remove(notStarted.AttemptId);
+                var held = _run.Tasks[notStarted.TaskId];
+                _x._slots.Release(_slotOwner, held.Pool, held.PoolSlots);
+                notStarted.Dispose();
+            }
+
+            _toLaunch.Clear();
+            foreach (var attempt in _running.Values)
+            {
+                attempt.StopReason = reason;
+                attempt.Stop.Cancel();
+            }
+
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                while (_running.Count > 0)
+                {
+                    var done = await _finished.Reader.ReadAsync(patience.Token).ConfigureAwait(false);
+                    _running.Remove(done.Attempt.AttemptId);
+                    var task = _run.Tasks[done.Attempt.TaskId];
+                    _x._slots.Release(_slotOwner, task.Pool, task.PoolSlots);
+                    done.Attempt.Dispose();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                _x._logger.LogWarning("{Count} attempt(s) of run {RunId} did not stop within 10 s", _running.Count, _claim.RunId);
+            }
         }
     }
 }

@@ -80,19 +80,19 @@ internal sealed partial class RunExecutor
             if (task.Type == TaskType.Noop)
             {
                 // Nothing to run: the attempt starts and ends in the same batch.
-                _batch.AttemptsStarted.Add(new AttemptRecord(attemptId, inst.DagId, inst.RunId, task.Id, tryNumber, TaskState.Success, _x._options.Owner, now, now, null, 0, null, null));
+                _batch.AttemptsStarted.Add(new AttemptRecord(attemptId, inst.DagId, inst.RunId, task.Id, tryNumber, TaskState.Success, _claim.Owner, now, now, null, 0, null, null));
                 Final(running with { ExitCode = null, EndDate = now }, TaskState.Success);
                 return;
             }
 
             var logPath = TaskLogPaths.For(_x._options.Home, inst.DagId, inst.RunId, task.Id, tryNumber);
-            _batch.AttemptsStarted.Add(new AttemptRecord(attemptId, inst.DagId, inst.RunId, task.Id, tryNumber, TaskState.Running, _x._options.Owner, now, null, null, null, null, logPath));
+            _batch.AttemptsStarted.Add(new AttemptRecord(attemptId, inst.DagId, inst.RunId, task.Id, tryNumber, TaskState.Running, _claim.Owner, now, null, null, null, null, logPath));
             _run.Update(running);
             var timeout = task.Timeout is { } t ? new CancellationTokenSource(t, _x._time) : null;
             var attempt = new RunningAttempt(task.Id, attemptId, new CancellationTokenSource(), timeout, task.Timeout);
             _running[attemptId] = attempt;
             _toLaunch.Add(attempt);
-            _x._observer.TaskStarted(running);
+            _observer.TaskStarted(running);
         }
 
         /// <summary>Hands the attempts committed as running to their runners.</summary>
@@ -108,6 +108,8 @@ internal sealed partial class RunExecutor
                     Task = task,
                     RunId = inst.RunId,
                     Attempt = inst.TryNumber,
+                    AttemptId = attempt.AttemptId,
+                    ProcessStarted = identity => ProcessStarted(attempt.AttemptId, identity),
                     LogicalDate = _run.Run.LogicalDate,
                     DataIntervalStart = _run.Run.DataIntervalStart,
                     DataIntervalEnd = _run.Run.DataIntervalEnd,

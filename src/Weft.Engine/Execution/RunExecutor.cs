@@ -1,18 +1,20 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Weft.Core.Dags;
 using Weft.Core.Runs;
+using Weft.Engine.Ownership;
 using Weft.Engine.Runners;
 using Weft.Engine.Storage;
 
 namespace Weft.Engine.Execution;
 
 /// <summary>
-/// Runs one DAG run to its end in this process: decides with <see cref="RunCoordinator"/>, starts attempts
-/// through the runners, and writes every state change durably. The loop is event-driven: it wakes when an
-/// attempt ends or a retry falls due, never on a polling sleep, and commits each wake-up's changes in one
-/// transaction before any new process starts (so a crash leaves a record of every running attempt).
+/// Runs one claimed DAG run to its end in this process: decides with <see cref="RunCoordinator"/>, starts attempts
+/// through the runners, and writes every state change durably, fenced by the claim. The loop is event-driven: it
+/// wakes when an attempt ends or a retry falls due, never on a polling sleep, and commits each wake-up's changes in
+/// one transaction before any new process starts (so a crash leaves a record of every running attempt).
 /// </summary>
 internal sealed partial class RunExecutor
 {
@@ -24,11 +26,13 @@ internal sealed partial class RunExecutor
     private readonly ILogger _logger;
     private readonly Func<double> _jitter;
     private readonly SlotAllocator _slots;
+    private readonly OwnerLease _lease;
 
     public RunExecutor(
         IStateStore store,
         ExecutorOptions options,
         TaskRunnerRegistry runners,
+        OwnerLease lease,
         IRunObserver? observer = null,
         TimeProvider? time = null,
         ILogger? logger = null,
@@ -37,6 +41,7 @@ internal sealed partial class RunExecutor
         _store = store;
         _options = options;
         _runners = runners;
+        _lease = lease;
         _observer = observer ?? NullRunObserver.Instance;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
@@ -45,28 +50,20 @@ internal sealed partial class RunExecutor
     }
 
     /// <summary>
-    /// Runs (or resumes) the run to completion. Cancelling <paramref name="cancellationToken"/> interrupts it:
-    /// running attempts are killed and recorded as interrupted, and the run stays resumable.
+    /// Runs (or resumes) the claimed run to completion. Cancelling <paramref name="cancellationToken"/> interrupts it:
+    /// running attempts are killed and recorded as interrupted, the claim is released and the run stays resumable.
     /// </summary>
-    public async Task<RunSnapshot> ExecuteAsync(DagDefinition dag, string runId, CancellationToken cancellationToken)
+    /// <exception cref="ClaimLostException">Another owner took the run over; this process stopped its attempts and wrote nothing more.</exception>
+    /// <exception cref="OwnerFencedException">This process's lease could not be renewed; its attempts were stopped.</exception>
+    public async Task<RunSnapshot> ExecuteAsync(DagDefinition dag, ClaimedRun claimed, IRunObserver? observer, CancellationToken cancellationToken)
     {
-        var snapshot = await _store.GetRunAsync(dag.Id, runId, CancellationToken.None).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"run '{runId}' of DAG '{dag.Id}' does not exist");
-        return await ExecuteAsync(dag, snapshot, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Runs (or resumes) the run from a snapshot the caller holds, as stored: the run just created from
-    /// <paramref name="dag"/>, with one task instance per task, needs no read back.
-    /// </summary>
-    public async Task<RunSnapshot> ExecuteAsync(DagDefinition dag, RunSnapshot snapshot, CancellationToken cancellationToken)
-    {
+        var snapshot = claimed.Snapshot;
         if (snapshot.Run.State is RunState.Success or RunState.Failed && !snapshot.Tasks.Any(t => !t.State.IsFinished()))
         {
             return snapshot;
         }
 
-        var loop = new Loop(this, new LiveRun(dag, snapshot));
+        var loop = new Loop(this, dag, claimed, observer ?? _observer);
         try
         {
             return await loop.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -82,7 +79,8 @@ internal sealed partial class RunExecutor
     private sealed partial class Loop
     {
         private readonly RunExecutor _x;
-        private readonly LiveRun _run;
+        private readonly DagDefinition _dag;
+        private readonly IRunObserver _observer;
         private readonly StateBatch _batch = new();
         // Synchronous continuations: a waiting loop wakes on the thread that posts the attempt's end (the last thing
         // the attempt's task does, holding no lock) instead of one hop later on the thread pool.
@@ -91,25 +89,36 @@ internal sealed partial class RunExecutor
         private readonly PriorityQueue<string, DateTimeOffset> _retries = new();
         private readonly Dictionary<string, RunningAttempt> _running = new(StringComparer.Ordinal);
         private readonly List<RunningAttempt> _toLaunch = [];
+        // Process identities reported by runners, written with the next commit (or within a second).
+        private readonly ConcurrentQueue<AttemptProcess> _processes = new();
+        private readonly AsyncSignal _flush = new();
         private readonly int _parallelism;
         private readonly string _tmpDir;
+        private LiveRun _run;
+        private RunClaim _claim;
         private RunCoordinator _coordinator = null!;
         private string? _criticalFailure;
         private bool _tmpCreated;
+        private int _flushPending;
 
-        public Loop(RunExecutor executor, LiveRun run)
+        public Loop(RunExecutor executor, DagDefinition dag, ClaimedRun claimed, IRunObserver observer)
         {
             _x = executor;
-            _run = run;
-            _parallelism = Math.Max(1, executor._options.Parallelism ?? run.Dag.MaxActiveTasks);
-            _tmpDir = Path.Combine(executor._options.Home, "tmp", Sanitize(run.Run.DagId), Sanitize(run.Run.RunId));
+            _dag = dag;
+            _observer = observer;
+            _claim = claimed.Claim;
+            _batch.Claim = _claim;
+            _run = new LiveRun(dag, claimed.Snapshot);
+            _parallelism = Math.Max(1, executor._options.Parallelism ?? dag.MaxActiveTasks);
+            _tmpDir = Path.Combine(executor._options.Home, "tmp", Sanitize(claimed.Claim.DagId), Sanitize(claimed.Claim.RunId));
         }
 
         private DateTimeOffset Now => _x._time.GetUtcNow();
 
         public async Task<RunSnapshot> RunAsync(CancellationToken cancellationToken)
         {
-            Recover();
+            var fenced = _x._lease.Fenced;
+            await AdoptAsync(cancellationToken).ConfigureAwait(false);
             Pump();
             if (IsDone)
             {
@@ -117,7 +126,7 @@ internal sealed partial class RunExecutor
                 Finish();
             }
 
-            await CommitAsync().ConfigureAwait(false);
+            await CommitAsync(fenced).ConfigureAwait(false);
             Launch();
 
             Task<bool>? waitRead = null;
@@ -125,14 +134,20 @@ internal sealed partial class RunExecutor
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
-                    await InterruptAsync().ConfigureAwait(false);
+                    await InterruptAsync(fenced).ConfigureAwait(false);
                     return _run.Snapshot();
+                }
+
+                if (fenced.IsCancellationRequested)
+                {
+                    await AbandonAsync("stopped: this process lost its lease").ConfigureAwait(false);
+                    throw new OwnerFencedException(_claim);
                 }
 
                 waitRead ??= _finished.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
                 if (!waitRead.IsCompleted)
                 {
-                    await WaitAsync(waitRead, cancellationToken).ConfigureAwait(false);
+                    await WaitAsync(waitRead, fenced, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (waitRead.IsCompleted)
@@ -152,28 +167,29 @@ internal sealed partial class RunExecutor
                     Finish();
                 }
 
-                await CommitAsync().ConfigureAwait(false);
+                await CommitAsync(fenced).ConfigureAwait(false);
                 Launch();
             }
 
             if (_run.Run.State is RunState.Running or RunState.Queued)
             {
                 Finish();
-                await CommitAsync().ConfigureAwait(false);
             }
 
+            _batch.ReleaseClaim = true;
+            await CommitAsync(fenced).ConfigureAwait(false);
             TryDeleteTmp();
             var result = _run.Snapshot();
-            _x._observer.RunFinished(result);
+            _observer.RunFinished(result);
             return result;
         }
 
         private bool IsDone => _running.Count == 0 && _toLaunch.Count == 0 && (_coordinator.IsComplete || _criticalFailure is not null) && _ready.Count == 0 && _retries.Count == 0;
 
-        private async Task WaitAsync(Task<bool> waitRead, CancellationToken cancellationToken)
+        private async Task WaitAsync(Task<bool> waitRead, CancellationToken fenced, CancellationToken cancellationToken)
         {
-            using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var waits = new List<Task>(4) { waitRead, Task.Delay(Timeout.Infinite, wake.Token), _slotOwner.WaitAsync() };
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, fenced);
+            var waits = new List<Task>(5) { waitRead, Task.Delay(Timeout.Infinite, wake.Token), _slotOwner.WaitAsync(), _flush.WaitAsync() };
             if (_retries.TryPeek(out _, out var due))
             {
                 var delay = due - Now;
@@ -186,18 +202,14 @@ internal sealed partial class RunExecutor
             wake.Cancel();
         }
 
-        private async Task CommitAsync()
+        /// <summary>A runner started the attempt's process: recorded with the next commit, at the latest within a second.</summary>
+        private void ProcessStarted(string attemptId, ProcessIdentity identity)
         {
-            _run.Flush(_batch);
-            if (_batch.IsEmpty)
+            _processes.Enqueue(new AttemptProcess(attemptId, identity));
+            if (Interlocked.Exchange(ref _flushPending, 1) == 0)
             {
-                return;
+                _ = Task.Delay(TimeSpan.FromSeconds(1), _x._time).ContinueWith(_ => _flush.Set(), TaskScheduler.Default);
             }
-
-            // Not cancellable: a half-written batch is not possible (one transaction), but giving up on
-            // writing what already happened would lose it.
-            await _x._store.CommitAsync(_batch, CancellationToken.None).ConfigureAwait(false);
-            _batch.Clear();
         }
 
         /// <summary>The run's WEFT_TMP folder, made when its first attempt launches: a run of no-op tasks needs none.</summary>

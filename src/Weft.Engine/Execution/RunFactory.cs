@@ -59,14 +59,17 @@ internal static class RunFactory
         var list = new List<TaskInstanceRecord>(dag.Tasks.Length);
         foreach (var t in dag.Tasks)
         {
-            list.Add(new TaskInstanceRecord(
-                dag.Id, runId, t.Id, TaskState.None, TryNumber: 0, t.MaxTries, ExitCode: null,
-                StartDate: null, EndDate: null, NextRetryAt: null, AttemptId: null, Reason: null,
-                t.Queue, t.Pool, t.PoolSlots, t.Priority, NoOutputs));
+            list.Add(NewTaskInstance(t, runId, dag.Id));
         }
 
         return list;
     }
+
+    /// <summary>A task's instance in a run: state none, try 0.</summary>
+    public static TaskInstanceRecord NewTaskInstance(TaskDefinition t, string runId, string dagId) =>
+        new(dagId, runId, t.Id, TaskState.None, TryNumber: 0, t.MaxTries, ExitCode: null,
+            StartDate: null, EndDate: null, NextRetryAt: null, AttemptId: null, Reason: null,
+            t.Queue, t.Pool, t.PoolSlots, t.Priority, NoOutputs);
 
     /// <summary>Parses a run's stored conf.</summary>
     public static IReadOnlyDictionary<string, JsonElement> ParseConf(string confJson)

@@ -11,6 +11,10 @@ internal sealed class TaskExecutionContext
     public required TaskDefinition Task { get; init; }
     public required string RunId { get; init; }
     public required int Attempt { get; init; }
+    /// <summary>The attempt's id, given to its process as <c>WEFT_ATTEMPT_ID</c> so leftovers can be found after a crash.</summary>
+    public string AttemptId { get; init; } = "";
+    /// <summary>Told the identity of the attempt's process once it started (recorded for orphan clean-up).</summary>
+    public Action<Storage.ProcessIdentity>? ProcessStarted { get; init; }
     public DateTimeOffset? LogicalDate { get; init; }
     public DateTimeOffset? DataIntervalStart { get; init; }
     public DateTimeOffset? DataIntervalEnd { get; init; }

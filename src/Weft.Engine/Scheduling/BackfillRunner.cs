@@ -15,39 +15,42 @@ namespace Weft.Engine.Scheduling;
 internal sealed class BackfillRunner
 {
     private readonly IStateStore _store;
-    private readonly RunExecutor _executor;
+    private readonly Executor _executor;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public BackfillRunner(IStateStore store, RunExecutor executor, TimeProvider time, ILogger logger)
+    public BackfillRunner(Executor executor, TimeProvider time, ILogger logger)
     {
-        _store = store;
+        _store = executor.Store;
         _executor = executor;
         _time = time;
         _logger = logger;
     }
 
-    /// <param name="dagFile">Recorded on the runs: they belong to this process, so a scheduler leaves them alone.</param>
+    /// <param name="dagFile">Recorded on the runs, so that whoever takes one up after a crash executes this file.</param>
     public async Task<IReadOnlyList<BackfillOutcome>> RunAsync(
         DagDefinition dag, DateTimeOffset from, DateTimeOffset to, bool rerunFailed, string dagFile, CancellationToken cancellationToken)
     {
         var planned = RunPlanner.Backfill(dag, from, to);
         var existing = await ScheduledRuns.RunsByLogicalDateAsync(_store, dag.Id, cancellationToken).ConfigureAwait(false);
         var outcomes = new BackfillOutcome[planned.Count];
+        var claims = new ClaimedRun?[planned.Count];
         var toRun = new List<int>();
         for (var i = 0; i < planned.Count; i++)
         {
             var p = planned[i];
             if (!existing.TryGetValue(p.LogicalDate.ToUniversalTime(), out var run))
             {
-                var created = await ScheduledRuns.TryCreateAsync(_store, dag, p, ScheduledRuns.Backfill, dagFile, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                var owner = _executor.Lease.OwnerId;
+                var created = await ScheduledRuns.TryCreateAsync(_store, dag, p, ScheduledRuns.Backfill, dagFile, owner, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 if (created is null)
                 {
                     outcomes[i] = new BackfillOutcome(p, RunIds.Backfill(p.LogicalDate), BackfillAction.Kept, RunState.Queued, "created meanwhile by another process");
                     continue;
                 }
 
-                outcomes[i] = new BackfillOutcome(p, created.RunId, BackfillAction.Created, RunState.Queued);
+                claims[i] = new ClaimedRun(new RunClaim(dag.Id, created.Run.RunId, owner, 1), new RunSnapshot(created.Run, created.Tasks));
+                outcomes[i] = new BackfillOutcome(p, created.Run.RunId, BackfillAction.Created, RunState.Queued);
                 toRun.Add(i);
                 continue;
             }
@@ -58,6 +61,7 @@ internal sealed class BackfillRunner
                 RunState.Failed => (new BackfillOutcome(p, run.RunId, BackfillAction.Kept, run.State, "failed; --rerun-failed runs it again"), false),
                 RunState.Queued when run.DagFile is not null => (new BackfillOutcome(p, run.RunId, BackfillAction.Resumed, run.State), true),
                 RunState.Queued => (new BackfillOutcome(p, run.RunId, BackfillAction.Kept, run.State, "queued for the scheduler"), false),
+                RunState.Running when run.DagFile is not null => (new BackfillOutcome(p, run.RunId, BackfillAction.Resumed, run.State), true),
                 RunState.Running => (new BackfillOutcome(p, run.RunId, BackfillAction.Kept, run.State, "running elsewhere"), false),
                 _ => (new BackfillOutcome(p, run.RunId, BackfillAction.Kept, run.State), false),
             };
@@ -72,11 +76,11 @@ internal sealed class BackfillRunner
             }
         }
 
-        await ExecuteAsync(dag, outcomes, toRun, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(dag, outcomes, claims, toRun, cancellationToken).ConfigureAwait(false);
         return outcomes;
     }
 
-    private async Task ExecuteAsync(DagDefinition dag, BackfillOutcome[] outcomes, List<int> toRun, CancellationToken cancellationToken)
+    private async Task ExecuteAsync(DagDefinition dag, BackfillOutcome[] outcomes, ClaimedRun?[] claims, List<int> toRun, CancellationToken cancellationToken)
     {
         using var gate = new SemaphoreSlim(Math.Max(1, dag.MaxActiveRuns));
         var tasks = new List<Task>(toRun.Count);
@@ -96,18 +100,20 @@ internal sealed class BackfillRunner
             {
                 try
                 {
-                    var snapshot = await _store.GetRunAsync(dag.Id, outcomes[i].RunId, CancellationToken.None).ConfigureAwait(false);
-                    if (snapshot is not null)
+                    // A run that existed is claimed now; one another live process executes stays with it.
+                    var claimed = claims[i] ?? await _executor.ClaimAsync(dag.Id, outcomes[i].RunId, CancellationToken.None).ConfigureAwait(false);
+                    if (claimed is null)
                     {
-                        await ScheduledRuns.AddMissingTasksAsync(_store, dag, snapshot, CancellationToken.None).ConfigureAwait(false);
+                        outcomes[i] = outcomes[i] with { Action = BackfillAction.Kept, Note = "running elsewhere" };
+                        return;
                     }
 
-                    var result = await _executor.ExecuteAsync(dag, outcomes[i].RunId, cancellationToken).ConfigureAwait(false);
+                    var result = await _executor.ExecuteAsync(dag, claimed, null, cancellationToken).ConfigureAwait(false);
                     outcomes[i] = outcomes[i] with { State = result.Run.State };
-                    if (result.Run.State is RunState.Success or RunState.Failed)
-                    {
-                        await RunHooks.InvokeAsync(dag, result, _logger, CancellationToken.None).ConfigureAwait(false);
-                    }
+                }
+                catch (ClaimLostException)
+                {
+                    outcomes[i] = outcomes[i] with { Note = "taken over by another process" };
                 }
                 finally
                 {

@@ -71,6 +71,10 @@ internal sealed class DagRegistry
         return changed;
     }
 
+    /// <summary>The definition a run executes (<see cref="Execution.RunDefinitions"/>), with this folder's DAGs as the registered ones.</summary>
+    public Task<DagDefinition?> ResolveAsync(RunRecord run, CancellationToken cancellationToken) =>
+        Execution.RunDefinitions.ResolveAsync(_store, run, id => _dags.TryGetValue(id, out var reg) ? reg.Definition : null, Parse, cancellationToken);
+
     /// <summary>Parses a registered DAG's stored source; null (with the problem logged) when it no longer loads.</summary>
     public DagDefinition? Parse(DagRecord record)
     {

@@ -3,36 +3,70 @@ using Microsoft.Extensions.Logging;
 using Weft.Core.Dags;
 using Weft.Core.Runs;
 using Weft.Engine.Execution;
+using Weft.Engine.Ownership;
 using Weft.Engine.Storage;
 
 namespace Weft.Engine.Scheduling;
 
 /// <summary>
-/// Executes runs in this process, each on its own <see cref="RunExecutor"/> loop, concurrently; the executor's
-/// <see cref="SlotAllocator"/> is what the runs share. When a run ends its hook is invoked, and the scheduler is
-/// woken when the run's DAG has runs waiting for it, so the next queued run of the DAG starts at once.
+/// The one dispatcher of queued runs, used by every long-lived executing process (<c>weft scheduler</c>,
+/// <c>weft server</c>, a host app). Each pass lists the active runs oldest first (the whole list: nothing behind a
+/// window can starve), skips those a live owner holds, and claims the rest while this process has room, each DAG
+/// stays within <c>max_active_runs</c> and paused DAGs' queued runs wait. A run whose owner died is claimed like a
+/// queued one: its lost attempts are re-queued by the executor. Runs execute concurrently on one
+/// <see cref="Executor"/>, so pools and priorities hold across them.
 /// </summary>
 internal sealed class RunDispatcher
 {
-    private readonly IStateStore _store;
-    private readonly RunExecutor _executor;
+    private readonly Executor _executor;
+    private readonly Func<RunRecord, CancellationToken, Task<DagDefinition?>> _resolve;
+    private readonly DispatcherOptions _options;
     private readonly ILogger _logger;
-    private readonly AsyncSignal _wake;
+    private readonly AsyncSignal? _schedulerWake;
+    private readonly AsyncSignal _nudge = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<(string DagId, string RunId), Task> _active = [];
-    // Runs that ended since the scheduler's pass began: the pass's list of queued runs may still show them.
-    private readonly HashSet<(string DagId, string RunId)> _endedThisPass = [];
     private readonly ConcurrentQueue<(DagDefinition Dag, RunSnapshot Run)> _finished = new();
     private readonly CancellationTokenSource _stop = new();
     private volatile IReadOnlySet<string> _waitingDags = new HashSet<string>(StringComparer.Ordinal);
 
-    public RunDispatcher(IStateStore store, RunExecutor executor, ILogger logger, AsyncSignal wake)
+    /// <param name="resolve">The definition a run executes (<see cref="RunDefinitions"/>); null when it cannot be loaded.</param>
+    /// <param name="schedulerWake">Woken when a run ends whose DAG has runs waiting for it.</param>
+    public RunDispatcher(Executor executor, Func<RunRecord, CancellationToken, Task<DagDefinition?>> resolve, DispatcherOptions options, ILogger logger, AsyncSignal? schedulerWake = null)
     {
-        _store = store;
         _executor = executor;
+        _resolve = resolve;
+        _options = options;
         _logger = logger;
-        _wake = wake;
+        _schedulerWake = schedulerWake;
     }
+
+    /// <summary>The executor the runs share.</summary>
+    public Executor Executor => _executor;
+
+    /// <summary>When the last pass ended; null before the first.</summary>
+    public DateTimeOffset? LastPass { get; private set; }
+
+    /// <summary>Runs executing here now.</summary>
+    public int ActiveRuns
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _active.Count;
+            }
+        }
+    }
+
+    /// <summary>Makes the next pass happen now (a run was triggered or created).</summary>
+    public void Nudge() => _nudge.Set();
+
+    /// <summary>The DAGs whose runs wait for one of theirs to end (<c>max_active_runs</c>); their run ends wake the scheduler.</summary>
+    public void SetWaitingDags(IReadOnlySet<string> dagIds) => _waitingDags = dagIds;
+
+    /// <summary>A run that ended since the last call, with the DAG it ran; for the final SLA check.</summary>
+    public bool TryTakeFinished(out (DagDefinition Dag, RunSnapshot Run) finished) => _finished.TryDequeue(out finished);
 
     /// <summary>True while the run executes here.</summary>
     public bool IsActive(string dagId, string runId)
@@ -43,57 +77,144 @@ internal sealed class RunDispatcher
         }
     }
 
-    /// <summary>The runs executing here, by DAG.</summary>
-    public Dictionary<string, List<string>> ActiveRunsByDag()
+    /// <summary>Passes until cancelled, every <see cref="DispatcherOptions.PollInterval"/> or when nudged.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var byDag = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        lock (_gate)
+        while (!cancellationToken.IsCancellationRequested)
         {
-            foreach (var (dagId, runId) in _active.Keys)
+            try
             {
-                if (!byDag.TryGetValue(dagId, out var runs))
-                {
-                    byDag[dagId] = runs = [];
-                }
+                await PassAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (StoreHealth.IsTransient(ex))
+            {
+                _executor.Health.Failed(ex);
+                _logger.LogWarning("Looking for runs to execute failed: {Message}", ex.Message);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Looking for runs to execute failed: {Message}", ex.Message);
+            }
 
-                runs.Add(runId);
+            try
+            {
+                await Task.WhenAny(_nudge.WaitAsync(), Task.Delay(_options.PollInterval, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>One pass: claims and starts what this process may execute now.</summary>
+    public async Task PassAsync(CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var live = (await _executor.ExpireDeadLocalOwnersAsync(cancellationToken).ConfigureAwait(false))
+            .Select(o => o.OwnerId).ToHashSet(StringComparer.Ordinal);
+        var active = await _executor.Store.ListActiveRunsAsync(cancellationToken).ConfigureAwait(false);
+        var paused = (await _executor.Store.ListPausedDagsAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var runningByDag = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var run in active)
+        {
+            if (run.State == RunState.Running && (run.Owner is not null && live.Contains(run.Owner) || IsActive(run.DagId, run.RunId)))
+            {
+                runningByDag[run.DagId] = runningByDag.GetValueOrDefault(run.DagId) + 1;
             }
         }
 
-        return byDag;
+        foreach (var run in active)
+        {
+            if (ActiveRuns >= _options.MaxActiveRuns)
+            {
+                break;
+            }
+
+            if (IsActive(run.DagId, run.RunId) || run.Owner is not null && live.Contains(run.Owner))
+            {
+                continue;
+            }
+
+            var queued = run.State == RunState.Queued;
+            if (queued && paused.Contains(run.DagId))
+            {
+                // A paused DAG's runs wait, as in Airflow; a run already going is finished.
+                continue;
+            }
+
+            var dag = await _resolve(run, cancellationToken).ConfigureAwait(false);
+            if (dag is null)
+            {
+                await FailUnloadableAsync(run, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (queued && runningByDag.GetValueOrDefault(run.DagId) >= dag.MaxActiveRuns)
+            {
+                continue;
+            }
+
+            var claimed = await _executor.Store.ClaimRunAsync(run.DagId, run.RunId, _executor.Lease.OwnerId, now, cancellationToken).ConfigureAwait(false);
+            if (claimed is null)
+            {
+                continue;
+            }
+
+            if (queued)
+            {
+                runningByDag[run.DagId] = runningByDag.GetValueOrDefault(run.DagId) + 1;
+            }
+            else
+            {
+                _logger.LogInformation("DAG {DagId}: taking up run {RunId}, left {State} by {Owner}", run.DagId, run.RunId, run.State.ToName(), run.Owner ?? "no owner");
+            }
+
+            Start(dag, claimed);
+        }
+
+        _executor.Health.Succeeded();
+        LastPass = DateTimeOffset.UtcNow;
     }
 
-    /// <summary>
-    /// Called at the start of a scheduler pass, before it lists queued runs: from now on, a run that ends is
-    /// remembered so that the pass's (older) list does not start it again.
-    /// </summary>
-    public void BeginPass()
+    /// <summary>Starts executing a run this process claimed (created claimed by the scheduler, or claimed by a pass).</summary>
+    public void Start(DagDefinition dag, ClaimedRun claimed)
     {
+        var key = (claimed.Claim.DagId, claimed.Claim.RunId);
         lock (_gate)
         {
-            _endedThisPass.Clear();
+            if (_active.ContainsKey(key) || _stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            // Recorded under the lock that the run's own clean-up takes, so it is never removed before it is added.
+            _active[key] = Task.Run(() => ExecuteAsync(dag, claimed));
         }
     }
 
-    /// <summary>The DAGs whose runs wait for one of theirs to end (<c>max_active_runs</c>); their run ends wake the scheduler.</summary>
-    public void SetWaitingDags(IReadOnlySet<string> dagIds) => _waitingDags = dagIds;
-
-    /// <summary>A run that ended since the last call, with the DAG it ran; for the final SLA check.</summary>
-    public bool TryTakeFinished(out (DagDefinition Dag, RunSnapshot Run) finished) => _finished.TryDequeue(out finished);
-
-    /// <summary>Starts executing a stored run in the background (read back first), unless it already executes here.</summary>
-    public void Start(DagDefinition dag, RunRecord run) => Start(dag, run, snapshot: null);
-
     /// <summary>
-    /// Starts executing a run just created from <paramref name="dag"/>, with the rows that were written: nothing
-    /// is read back and no task instance can be missing.
+    /// Lets the runs executing here finish for up to <paramref name="grace"/>, then interrupts them (they stay
+    /// resumable, their claims released) and waits for them to record it.
     /// </summary>
-    public void StartNew(DagDefinition dag, RunSnapshot snapshot) => Start(dag, snapshot.Run, snapshot);
-
-    /// <summary>Interrupts every run (they stay resumable) and waits for them to record it.</summary>
-    public async Task StopAsync()
+    public async Task StopAsync(TimeSpan grace)
     {
         Task[] running;
+        lock (_gate)
+        {
+            running = [.. _active.Values];
+        }
+
+        if (running.Length > 0 && grace > TimeSpan.Zero)
+        {
+            _logger.LogInformation("Waiting up to {Grace} for {Count} active run(s) to finish", grace, running.Length);
+            await Task.WhenAny(Task.WhenAll(running), Task.Delay(grace)).ConfigureAwait(false);
+        }
+
         lock (_gate)
         {
             _stop.Cancel();
@@ -103,76 +224,71 @@ internal sealed class RunDispatcher
         await Task.WhenAll(running).ConfigureAwait(false);
     }
 
-    private void Start(DagDefinition dag, RunRecord run, RunSnapshot? snapshot)
+    private async Task ExecuteAsync(DagDefinition dag, ClaimedRun claimed)
     {
-        lock (_gate)
-        {
-            var key = (run.DagId, run.RunId);
-            if (_active.ContainsKey(key) || _endedThisPass.Contains(key) || _stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            // Recorded under the lock that the run's own clean-up takes, so it is never removed before it is added.
-            _active[key] = Task.Run(() => ExecuteAsync(dag, run, snapshot));
-        }
-    }
-
-    private async Task ExecuteAsync(DagDefinition dag, RunRecord run, RunSnapshot? snapshot)
-    {
+        var (dagId, runId) = (claimed.Claim.DagId, claimed.Claim.RunId);
         try
         {
-            RunSnapshot result;
-            if (snapshot is null)
-            {
-                var stored = await _store.GetRunAsync(dag.Id, run.RunId, _stop.Token).ConfigureAwait(false);
-                if (stored is null)
-                {
-                    return;
-                }
-
-                await ScheduledRuns.AddMissingTasksAsync(_store, dag, stored, _stop.Token).ConfigureAwait(false);
-                _logger.LogDebug("DAG {DagId}: run {RunId} started", dag.Id, run.RunId);
-                // Read again by the executor: it must see the task instances just added.
-                result = await _executor.ExecuteAsync(dag, run.RunId, _stop.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                _logger.LogDebug("DAG {DagId}: run {RunId} started", dag.Id, run.RunId);
-                result = await _executor.ExecuteAsync(dag, snapshot, _stop.Token).ConfigureAwait(false);
-            }
-
+            _logger.LogDebug("DAG {DagId}: run {RunId} started", dagId, runId);
+            var observer = _options.Observers?.Invoke(dag, claimed.Snapshot);
+            var result = await _executor.ExecuteAsync(dag, claimed, observer, _stop.Token).ConfigureAwait(false);
             if (result.Run.State is RunState.Success or RunState.Failed)
             {
-                _logger.LogInformation("DAG {DagId}: run {RunId} finished: {State}", dag.Id, run.RunId, result.Run.State.ToName());
-                await RunHooks.InvokeAsync(dag, result, _logger, CancellationToken.None).ConfigureAwait(false);
+                _logger.LogInformation("DAG {DagId}: run {RunId} finished: {State}", dagId, runId, result.Run.State.ToName());
             }
             else
             {
-                _logger.LogInformation("DAG {DagId}: run {RunId} interrupted; it resumes when the scheduler starts again", dag.Id, run.RunId);
+                _logger.LogInformation("DAG {DagId}: run {RunId} interrupted; it resumes when an executor takes it up again", dagId, runId);
             }
 
             _finished.Enqueue((dag, result));
+        }
+        catch (ClaimLostException)
+        {
+            _logger.LogInformation("DAG {DagId}: run {RunId} was taken over by another process", dagId, runId);
+        }
+        catch (OwnerFencedException ex)
+        {
+            _logger.LogWarning("DAG {DagId}: {Message}", dagId, ex.Message);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "DAG {DagId}: run {RunId} could not be executed: {Message}", dag.Id, run.RunId, ex.Message);
+            _logger.LogError(ex, "DAG {DagId}: run {RunId} could not be executed: {Message}", dagId, runId, ex.Message);
         }
         finally
         {
             lock (_gate)
             {
-                _active.Remove((run.DagId, run.RunId));
-                _endedThisPass.Add((run.DagId, run.RunId));
+                _active.Remove((dagId, runId));
             }
 
-            if (_waitingDags.Contains(run.DagId))
+            if (_waitingDags.Contains(dagId))
             {
-                _wake.Set();
+                _schedulerWake?.Set();
             }
+
+            // Room for the next queued run.
+            _nudge.Set();
         }
+    }
+
+    /// <summary>A run whose DAG is not registered (or does not load) cannot execute: it fails, with an event saying why.</summary>
+    private async Task FailUnloadableAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        var claimed = await _executor.Store.ClaimRunAsync(run.DagId, run.RunId, _executor.Lease.OwnerId, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+        if (claimed is null)
+        {
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var batch = new StateBatch { Claim = claimed.Claim, ReleaseClaim = true };
+        batch.Runs.Add(claimed.Snapshot.Run with { State = RunState.Failed, StartDate = run.StartDate ?? now, EndDate = now });
+        batch.Events.Add(new EventRecord(0, now, "run_failed", run.DagId, run.RunId, null, "the DAG is not registered or does not load"));
+        await _executor.Store.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+        _logger.LogWarning("Run {RunId} failed: DAG {DagId} is not registered or does not load", run.RunId, run.DagId);
     }
 }

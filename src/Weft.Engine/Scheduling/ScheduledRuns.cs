@@ -20,19 +20,13 @@ internal static class ScheduledRuns
     /// <param name="dagFile">
     /// Null for runs the scheduler executes; the DAG file for runs another process (a backfill) executes itself.
     /// </param>
-    public static async Task<RunRecord?> TryCreateAsync(
-        IStateStore store, DagDefinition dag, PlannedRun planned, string runType, string? dagFile, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="owner">Claims the run for this owner as it is created (the process that executes it); null for none.</param>
+    public static async Task<NewRun?> TryCreateAsync(
+        IStateStore store, DagDefinition dag, PlannedRun planned, string runType, string? dagFile, string? owner, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var (run, tasks) = New(dag, planned, runType, dagFile, now);
-        try
-        {
-            await store.CreateRunAsync(run, tasks, cancellationToken).ConfigureAwait(false);
-            return run;
-        }
-        catch (DuplicateRunException)
-        {
-            return null;
-        }
+        var created = New(dag, planned, runType, dagFile, now);
+        var inserted = await store.CreateRunsAsync([created], owner, cancellationToken).ConfigureAwait(false);
+        return inserted.Count == 0 ? null : created;
     }
 
     /// <summary>The rows of a new run of <paramref name="planned"/>: the run, queued, and one task instance per task.</summary>
@@ -92,20 +86,5 @@ internal static class ScheduledRuns
                 return runs;
             }
         }
-    }
-
-    /// <summary>Adds task instances for tasks added to the DAG since the run was created, so the run can execute this version.</summary>
-    public static async Task AddMissingTasksAsync(IStateStore store, DagDefinition dag, RunSnapshot snapshot, CancellationToken cancellationToken)
-    {
-        var have = snapshot.Tasks.Select(t => t.TaskId).ToHashSet(StringComparer.Ordinal);
-        var missing = RunFactory.NewTaskInstances(dag, snapshot.Run.RunId).Where(t => !have.Contains(t.TaskId)).ToList();
-        if (missing.Count == 0)
-        {
-            return;
-        }
-
-        var batch = new StateBatch();
-        batch.TaskInstances.AddRange(missing);
-        await store.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 }

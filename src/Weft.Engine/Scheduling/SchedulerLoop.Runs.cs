@@ -106,7 +106,7 @@ internal sealed partial class SchedulerLoop
     {
         IReadOnlyList<RunRecord> inserted = plan.Runs.Count == 0
             ? []
-            : await _store.CreateRunsAsync(plan.Runs, cancellationToken).ConfigureAwait(false);
+            : await _store.CreateRunsAsync(plan.Runs, _dispatcher?.Executor.Lease.OwnerId, cancellationToken).ConfigureAwait(false);
 
         foreach (var (dagId, last) in plan.LastLogicalDates)
         {
@@ -161,106 +161,6 @@ internal sealed partial class SchedulerLoop
         }
     }
 
-    /// <summary>
-    /// Starts queued runs, oldest first, while the DAG has fewer than <c>max_active_runs</c> running. Only runs
-    /// without a DAG file are the scheduler's: <c>weft run</c> and <c>weft backfill</c> execute their own. Runs
-    /// just created start with the rows written, without a read back. On the first pass, runs left running by
-    /// an earlier scheduler process are resumed.
-    /// </summary>
-    /// <param name="queued">Also start the queued runs of <paramref name="active"/> (made by others, or held back before).</param>
-    private async Task DispatchAsync(
-        IReadOnlyList<RunRecord> active, IReadOnlyList<NewRun> created, bool queued, HashSet<string> paused, HashSet<string> waiting, CancellationToken cancellationToken)
-    {
-        var dispatcher = _dispatcher!;
-        if (!_adopted)
-        {
-            _adopted = true;
-            foreach (var run in active.Where(r => r.State == RunState.Running && r.DagFile is null))
-            {
-                if (await DefinitionAsync(run.DagId, cancellationToken).ConfigureAwait(false) is { } dag)
-                {
-                    _logger.LogInformation("DAG {DagId}: resuming run {RunId} left running by an earlier scheduler", run.DagId, run.RunId);
-                    dispatcher.Start(dag, run);
-                }
-            }
-        }
-
-        var byDag = new Dictionary<string, List<(RunRecord Run, RunSnapshot? Fresh)>>(StringComparer.Ordinal);
-        foreach (var run in queued ? active : [])
-        {
-            if (run.State == RunState.Queued && run.DagFile is null)
-            {
-                Add(run, null);
-            }
-        }
-
-        foreach (var n in created)
-        {
-            Add(n.Run, new RunSnapshot(n.Run, n.Tasks));
-        }
-
-        if (byDag.Count == 0)
-        {
-            return;
-        }
-
-        var running = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var run in active)
-        {
-            if (run.State == RunState.Running)
-            {
-                (running.TryGetValue(run.DagId, out var ids) ? ids : running[run.DagId] = []).Add(run.RunId);
-            }
-        }
-
-        var mine = dispatcher.ActiveRunsByDag();
-        foreach (var (dagId, runs) in byDag)
-        {
-            if (paused.Contains(dagId) || await DefinitionAsync(dagId, cancellationToken).ConfigureAwait(false) is not { } dag)
-            {
-                continue;
-            }
-
-            var busy = new HashSet<string>(StringComparer.Ordinal);
-            busy.UnionWith(running.GetValueOrDefault(dagId) ?? []);
-            busy.UnionWith(mine.GetValueOrDefault(dagId) ?? []);
-            foreach (var (run, fresh) in runs.OrderBy(r => r.Run.LogicalDate ?? r.Run.CreatedAt).ThenBy(r => r.Run.CreatedAt))
-            {
-                if (busy.Contains(run.RunId))
-                {
-                    continue;
-                }
-
-                if (busy.Count >= dag.MaxActiveRuns)
-                {
-                    waiting.Add(dagId);
-                    break;
-                }
-
-                if (fresh is not null)
-                {
-                    dispatcher.StartNew(dag, fresh);
-                }
-                else
-                {
-                    dispatcher.Start(dag, run);
-                }
-
-                busy.Add(run.RunId);
-            }
-        }
-
-        void Add(RunRecord run, RunSnapshot? fresh)
-        {
-            if (!byDag.TryGetValue(run.DagId, out var list))
-            {
-                byDag[run.DagId] = list = [];
-            }
-
-            list.Add((run, fresh));
-        }
-    }
-
     private async Task CheckSlasAsync(IReadOnlyList<RunRecord> active, CancellationToken cancellationToken)
     {
         if (_dispatcher is not null)
@@ -278,10 +178,4 @@ internal sealed partial class SchedulerLoop
             .Select(p => (p.Dag!, p.Run));
         await _sla.CheckRunningAsync(withSla, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>The version a run executes: the registered one (the last good one when the file is broken now).</summary>
-    private async Task<DagDefinition?> DefinitionAsync(string dagId, CancellationToken cancellationToken) =>
-        Registry.Dags.TryGetValue(dagId, out var reg) ? reg.Definition
-        : await _store.GetDagAsync(dagId, cancellationToken).ConfigureAwait(false) is { } record ? Registry.Parse(record)
-        : null;
 }

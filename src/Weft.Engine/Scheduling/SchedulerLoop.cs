@@ -24,7 +24,6 @@ internal sealed partial class SchedulerLoop
     private readonly SchedulerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SlotAllocator? _slots;
     private readonly RunDispatcher? _dispatcher;
     private readonly SlaMonitor _sla;
     private readonly AsyncSignal _wake = new();
@@ -47,29 +46,37 @@ internal sealed partial class SchedulerLoop
     private IReadOnlySet<string> _lastWaiting = new HashSet<string>(StringComparer.Ordinal);
     private DateTimeOffset? _lastPoolRefresh;
     private int _forceScan;
-    private bool _adopted;
 
-    /// <param name="executor">Executes the queued runs in this process; null to only create them.</param>
-    /// <param name="slots">The allocator <paramref name="executor"/> shares, resized from the pools table.</param>
-    public SchedulerLoop(IStateStore store, SchedulerOptions options, TimeProvider time, ILogger logger, RunExecutor? executor = null, SlotAllocator? slots = null)
+    /// <param name="executor">Executes runs in this process (the runs it creates, and queued ones); null to only create them.</param>
+    /// <param name="dispatcher">Options of the dispatcher that takes up queued runs with <paramref name="executor"/>.</param>
+    public SchedulerLoop(IStateStore store, SchedulerOptions options, TimeProvider time, ILogger logger, Executor? executor = null, DispatcherOptions? dispatcher = null)
     {
         _store = store;
         _options = options;
         _time = time;
         _logger = logger;
-        _slots = slots;
         Registry = new DagRegistry(store, options.DagsFolder, time, logger);
-        _dispatcher = executor is null ? null : new RunDispatcher(store, executor, logger, _wake);
+        _dispatcher = executor is null ? null : new RunDispatcher(executor, Registry.ResolveAsync, dispatcher ?? new DispatcherOptions(), logger, _wake);
         _sla = new SlaMonitor(store, time, logger);
     }
+
+    /// <summary>The dispatcher executing runs in this process; null when the loop only creates runs.</summary>
+    public RunDispatcher? Dispatcher => _dispatcher;
+
+    /// <summary>When the last pass ended; null before the first.</summary>
+    public DateTimeOffset? LastPass { get; private set; }
 
     /// <summary>The DAGs of the folder.</summary>
     public DagRegistry Registry { get; }
 
-    /// <summary>Runs passes until cancelled; then interrupts the runs executing here (they stay resumable).</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs passes until cancelled (and the dispatcher beside them); then lets the runs executing here finish for up
+    /// to <paramref name="grace"/> and interrupts the rest (they stay resumable).
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken, TimeSpan grace = default)
     {
         using var watcher = _options.WatchFolder ? new DagFolderWatcher(_options.DagsFolder, _options.Debounce, RequestRescan) : null;
+        var dispatching = _dispatcher is null ? Task.CompletedTask : Task.Run(() => _dispatcher.RunAsync(cancellationToken), CancellationToken.None);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -95,15 +102,17 @@ internal sealed partial class SchedulerLoop
                     sleep = _options.MaxSleep;
                 }
 
+                LastPass = _time.GetUtcNow();
                 _wakeAt = _time.GetUtcNow() + sleep;
                 await SleepAsync(sleep, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
+            await dispatching.ConfigureAwait(false);
             if (_dispatcher is not null)
             {
-                await _dispatcher.StopAsync().ConfigureAwait(false);
+                await _dispatcher.StopAsync(grace).ConfigureAwait(false);
             }
         }
     }
@@ -128,7 +137,6 @@ internal sealed partial class SchedulerLoop
     {
         var now = _time.GetUtcNow();
         _trace.Begin(_wakeAt is { } wakeAt ? now - wakeAt : TimeSpan.Zero);
-        _dispatcher?.BeginPass();
         var force = Interlocked.Exchange(ref _forceScan, 0) == 1;
         if (force || _lastScan is not { } scanned || RescanDue(now, scanned))
         {
@@ -162,13 +170,8 @@ internal sealed partial class SchedulerLoop
         }
 
         _trace.Mark("plan");
-        await CreateAndStartAsync(plan, active, paused, created, cancellationToken).ConfigureAwait(false);
-        if (_dispatcher is not null)
-        {
-            await DispatchAsync(active, [], queued: true, paused, plan.Waiting, cancellationToken).ConfigureAwait(false);
-            _dispatcher.SetWaitingDags(plan.Waiting);
-            _trace.Mark("dispatch");
-        }
+        await CreateAndStartAsync(plan, created, cancellationToken).ConfigureAwait(false);
+        _dispatcher?.SetWaitingDags(plan.Waiting);
 
         LogCreated(created);
         await CheckSlasAsync(active, cancellationToken).ConfigureAwait(false);
@@ -187,7 +190,7 @@ internal sealed partial class SchedulerLoop
     }
 
     /// <summary>Creates the planned runs in one transaction and starts them.</summary>
-    private async Task CreateAndStartAsync(DuePlan plan, IReadOnlyList<RunRecord> active, HashSet<string> paused, List<NewRun> created, CancellationToken cancellationToken)
+    private async Task CreateAndStartAsync(DuePlan plan, List<NewRun> created, CancellationToken cancellationToken)
     {
         if (plan.IsEmpty)
         {
@@ -199,7 +202,17 @@ internal sealed partial class SchedulerLoop
         _trace.Mark($"create {written.Count}");
         if (_dispatcher is not null && written.Count > 0)
         {
-            await DispatchAsync(active, written, queued: false, paused, plan.Waiting, cancellationToken).ConfigureAwait(false);
+            // Created claimed by this process: they start from the rows written, with no read back.
+            foreach (var run in written)
+            {
+                if (Registry.Dags.TryGetValue(run.Run.DagId, out var reg))
+                {
+                    _dispatcher.Start(reg.Definition, new ClaimedRun(
+                        new RunClaim(run.Run.DagId, run.Run.RunId, _dispatcher.Executor.Lease.OwnerId, 1),
+                        new RunSnapshot(run.Run, run.Tasks)));
+                }
+            }
+
             _trace.Mark("start");
         }
 
@@ -266,13 +279,12 @@ internal sealed partial class SchedulerLoop
 
     private async Task RefreshPoolsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (_slots is null || (_lastPoolRefresh is { } last && now - last < _options.PoolRefreshInterval))
+        if (_dispatcher is null || (_lastPoolRefresh is { } last && now - last < _options.PoolRefreshInterval))
         {
             return;
         }
 
-        var pools = await _store.ListPoolsAsync(cancellationToken).ConfigureAwait(false);
-        _slots.SetPoolSizes(pools.ToDictionary(p => p.Name, p => p.Slots, StringComparer.Ordinal));
+        await _dispatcher.Executor.RefreshPoolsAsync(cancellationToken).ConfigureAwait(false);
         _lastPoolRefresh = now;
     }
 }

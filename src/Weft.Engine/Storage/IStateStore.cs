@@ -18,8 +18,9 @@ public interface IStateStore : IAsyncDisposable
     /// Inserts runs, each with its task instances, in one transaction. A run whose id or (DAG, logical date) is
     /// already taken is skipped, not an error; any other failure writes none of them.
     /// </summary>
+    /// <param name="owner">When set, the runs inserted are claimed by it (epoch 1): the scheduler that creates a run executes it.</param>
     /// <returns>The runs inserted, in the given order.</returns>
-    Task<IReadOnlyList<RunRecord>> CreateRunsAsync(IReadOnlyList<NewRun> runs, CancellationToken cancellationToken);
+    Task<IReadOnlyList<RunRecord>> CreateRunsAsync(IReadOnlyList<NewRun> runs, string? owner, CancellationToken cancellationToken);
 
     /// <summary>A run with its task instances; by <paramref name="dagId"/> and run id, or the newest run with that id when <paramref name="dagId"/> is null.</summary>
     Task<RunSnapshot?> GetRunAsync(string? dagId, string runId, CancellationToken cancellationToken);
@@ -27,7 +28,7 @@ public interface IStateStore : IAsyncDisposable
     /// <summary>Runs, newest first.</summary>
     Task<PagedResult<RunRecord>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Runs queued or running, oldest first (by creation).</summary>
+    /// <summary>Runs queued or running, oldest first (by creation), each with its <see cref="RunRecord.Owner"/>.</summary>
     Task<IReadOnlyList<RunRecord>> ListActiveRunsAsync(CancellationToken cancellationToken);
 
     /// <summary>
@@ -35,29 +36,43 @@ public interface IStateStore : IAsyncDisposable
     /// callers may share a transaction; each caller's batch is still written whole or not at all, and a batch
     /// that fails does not fail the others.
     /// </summary>
+    /// <exception cref="ClaimLostException">The batch carries a <see cref="StateBatch.Claim"/> that no longer holds; nothing of it was written.</exception>
     Task CommitAsync(StateBatch batch, CancellationToken cancellationToken);
 
     /// <summary>Every attempt of a run (optionally of one task), oldest first.</summary>
     Task<IReadOnlyList<AttemptRecord>> GetAttemptsAsync(string dagId, string runId, string? taskId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims up to <paramref name="limit"/> queued task instances on the given queues for <paramref name="owner"/>,
-    /// starting an attempt for each (state running, lease until <paramref name="leaseExpiresAt"/>). Each instance is
-    /// claimed by exactly one caller.
+    /// Inserts a run and its task instances claimed by <paramref name="owner"/> (epoch 1) in one transaction: the
+    /// process that creates a run to execute it owns it from the first instant.
     /// </summary>
-    Task<IReadOnlyList<AttemptRecord>> ClaimQueuedAsync(string owner, IReadOnlyList<string> queues, int limit, DateTimeOffset now, DateTimeOffset leaseExpiresAt, CancellationToken cancellationToken);
-
-    /// <summary>Extends an attempt's lease; false when the attempt is no longer the owner's running attempt.</summary>
-    Task<bool> HeartbeatAsync(string attemptId, string owner, DateTimeOffset leaseExpiresAt, CancellationToken cancellationToken);
+    /// <exception cref="DuplicateRunException">The run id, or the DAG's logical date, already has a run.</exception>
+    Task<RunClaim> CreateClaimedRunAsync(RunRecord run, IReadOnlyList<TaskInstanceRecord> tasks, string owner, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records an attempt's end and its task instance's new state, fenced: refused (false) unless the attempt
-    /// is still the task instance's current running attempt.
+    /// Claims a queued or running run for <paramref name="owner"/> when no live owner holds it (none, or one whose
+    /// lease ended before <paramref name="now"/>): the epoch grows by one and the run's rows are returned as of the
+    /// claim. Null when the run is finished, missing, or held by a live owner.
     /// </summary>
-    Task<bool> CompleteAttemptAsync(AttemptCompletion completion, CancellationToken cancellationToken);
+    Task<ClaimedRun?> ClaimRunAsync(string dagId, string runId, string owner, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Running attempts whose lease expired before <paramref name="now"/>.</summary>
-    Task<IReadOnlyList<AttemptRecord>> GetExpiredAttemptsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Registers an executing process (or refreshes its row).</summary>
+    Task RegisterOwnerAsync(OwnerRecord owner, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Renews an owner's lease; false when the lease had already ended before <paramref name="now"/> (or the owner was
+    /// expired by another process): the owner's claims may be taken, so it must stop and come back under a new id.
+    /// </summary>
+    Task<bool> RenewOwnerAsync(string ownerId, DateTimeOffset now, DateTimeOffset leaseExpiresAt, CancellationToken cancellationToken);
+
+    /// <summary>Ends an owner's lease now (it is known to be dead): its runs become claimable at once.</summary>
+    Task ExpireOwnerAsync(string ownerId, CancellationToken cancellationToken);
+
+    /// <summary>Removes an owner that stopped cleanly, releasing any run it still holds.</summary>
+    Task RemoveOwnerAsync(string ownerId, CancellationToken cancellationToken);
+
+    /// <summary>Every registered owner, live or not, by start.</summary>
+    Task<IReadOnlyList<OwnerRecord>> ListOwnersAsync(CancellationToken cancellationToken);
 
     /// <summary>Registers or updates a DAG's serialized definition; keeps its paused flag.</summary>
     Task UpsertDagAsync(DagRecord dag, CancellationToken cancellationToken);

@@ -17,7 +17,11 @@ public sealed record RunRecord(
     DateTimeOffset? EndDate,
     string ConfJson,
     string? DagFile,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>The process that holds the run's claim, or null; read from the store, never written through this record.</summary>
+    public string? Owner { get; init; }
+}
 
 /// <summary>A task instance row: one per task per run, holding its current try.</summary>
 public sealed record TaskInstanceRecord(
@@ -37,7 +41,11 @@ public sealed record TaskInstanceRecord(
     string Pool,
     int PoolSlots,
     int Priority,
-    IReadOnlyDictionary<string, string> Outputs);
+    IReadOnlyDictionary<string, string> Outputs)
+{
+    /// <summary>How many of its attempts were lost (their owner died); at 3 the task fails as <c>lost 3 times</c>.</summary>
+    public int LostCount { get; init; }
+}
 
 /// <summary>A run and its task instances.</summary>
 public sealed record RunSnapshot(RunRecord Run, IReadOnlyList<TaskInstanceRecord> Tasks);
@@ -59,17 +67,11 @@ public sealed record AttemptRecord(
     DateTimeOffset? LeaseExpiresAt,
     int? ExitCode,
     string? Reason,
-    string? LogPath);
-
-/// <summary>The end of an attempt, as reported by whoever ran it.</summary>
-public sealed record AttemptCompletion(
-    string AttemptId,
-    string Owner,
-    TaskState AttemptState,
-    TaskInstanceRecord NewInstance,
-    DateTimeOffset EndDate,
-    int? ExitCode,
-    string? Reason);
+    string? LogPath)
+{
+    /// <summary>The attempt's process, once it started one; null for attempts that run no process.</summary>
+    public ProcessIdentity? Process { get; init; }
+}
 
 /// <summary>A registered DAG: its serialized definition and hash.</summary>
 public sealed record DagRecord(

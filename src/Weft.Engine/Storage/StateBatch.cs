@@ -7,6 +7,21 @@ namespace Weft.Engine.Storage;
 public sealed class StateBatch
 {
     /// <summary>
+    /// The claim every write of the batch is made under, or null for writes outside execution (creating runs,
+    /// operator actions). The store refuses the whole batch when the claim no longer holds.
+    /// </summary>
+    public RunClaim? Claim { get; set; }
+
+    /// <summary>Gives up <see cref="Claim"/> once the batch is written (the run finished, or was stopped).</summary>
+    public bool ReleaseClaim { get; set; }
+
+    /// <summary>
+    /// Runs whose claim is revoked by this batch (owner cleared, epoch + 1): the executor holding one is refused its
+    /// next write and lets go, and the run is claimed again from the database. Operator actions use it.
+    /// </summary>
+    public List<(string DagId, string RunId)> RunsPreempted { get; } = [];
+
+    /// <summary>
     /// Runs to update: state, start, end, conf and DAG file (what a run was created as, its type, logical date,
     /// data interval and creation time, stays); inserted whole when missing.
     /// </summary>
@@ -19,9 +34,12 @@ public sealed class StateBatch
     public List<AttemptRecord> AttemptsEnded { get; } = [];
     /// <summary>Events to append (the id is assigned by the store).</summary>
     public List<EventRecord> Events { get; } = [];
+    /// <summary>Process identities of running attempts to record.</summary>
+    public List<AttemptProcess> AttemptProcesses { get; } = [];
 
     /// <summary>True when there is nothing to write.</summary>
-    public bool IsEmpty => Runs.Count == 0 && TaskInstances.Count == 0 && AttemptsStarted.Count == 0 && AttemptsEnded.Count == 0 && Events.Count == 0;
+    public bool IsEmpty => Runs.Count == 0 && TaskInstances.Count == 0 && AttemptsStarted.Count == 0 && AttemptsEnded.Count == 0 && Events.Count == 0
+        && AttemptProcesses.Count == 0 && RunsPreempted.Count == 0 && !ReleaseClaim;
 
     /// <summary>Empties the batch for reuse.</summary>
     public void Clear()
@@ -31,5 +49,8 @@ public sealed class StateBatch
         AttemptsStarted.Clear();
         AttemptsEnded.Clear();
         Events.Clear();
+        AttemptProcesses.Clear();
+        RunsPreempted.Clear();
+        ReleaseClaim = false;
     }
 }

@@ -30,7 +30,7 @@ internal static class StatusEndpoints
     }
 
     private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> HealthAsync(
-        IStateStore store, Heartbeats heartbeats, IOptions<ServerOptions> options, IOptions<JsonOptions> json, TimeProvider time,
+        IStateStore store, Heartbeats heartbeats, Execution.ExecutionService execution, IOptions<ServerOptions> options, IOptions<JsonOptions> json, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -40,18 +40,36 @@ internal static class StatusEndpoints
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             await store.ListPoolsAsync(timeout.Token);
-            database = new ComponentHealth("healthy", now, 0);
+            // Reads work; whether writes do is what the executor's last writes tell.
+            database = execution.Executor?.Health.Failure is { } failure
+                ? new ComponentHealth("degraded", now, 0, Error: $"writes failing since {failure.Since.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: {failure.Error}")
+                : new ComponentHealth("healthy", now, 0);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            database = new ComponentHealth("unhealthy", null, null);
+            database = new ComponentHealth("unhealthy", null, null, Error: ex.Message);
         }
 
-        var scheduler = Component(heartbeats.Latest(Heartbeats.Scheduler), now, required: false);
-        var executor = Component(heartbeats.Latest(Heartbeats.Executor), now, required: options.Value.ExecutorEnabled);
+        var scheduler = Component(execution.Loop?.LastPass, now, required: true);
+        ComponentHealth executor;
+        if (execution.Executor is { } running)
+        {
+            var lease = running.Lease;
+            executor = Component(lease.RenewedAt, now, required: true) with
+            {
+                Owner = lease.OwnerId,
+                LeaseExpiresAt = lease.RenewedAt + lease.Options.LeaseDuration,
+            };
+        }
+        else
+        {
+            executor = Component(null, now, required: options.Value.ExecutorEnabled);
+        }
+
         var dags = Component(heartbeats.Latest(Heartbeats.DagProcessor), now, required: true);
-        var healthy = database.Status == "healthy" && executor.Status != "unhealthy" && dags.Status != "unhealthy";
-        var body = new HealthResponse(healthy ? "healthy" : "unhealthy", database, scheduler, executor, dags);
+        var healthy = database.Status != "unhealthy" && executor.Status != "unhealthy" && dags.Status != "unhealthy" && scheduler.Status != "unhealthy";
+        var status = !healthy ? "unhealthy" : database.Status == "degraded" ? "degraded" : "healthy";
+        var body = new HealthResponse(status, database, scheduler, executor, dags);
         return healthy ? TypedResults.Ok(body) : TypedResults.Json(body, json.Value.SerializerOptions.TypeInfo<HealthResponse>(), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
@@ -78,15 +96,20 @@ internal static class StatusEndpoints
             [.. events.Items.Select(e => new EventResponse(e.Id, e.When, e.Kind, e.DagId, e.RunId, e.TaskId, e.Message))], events.TotalEntries));
     }
 
-    private static Ok<WorkerCollection> Workers(Heartbeats heartbeats, IOptions<ServerOptions> options, Execution.IRunControl control)
+    private static async Task<Ok<WorkerCollection>> Workers(IStateStore store, Execution.ExecutionService execution, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!options.Value.ExecutorEnabled)
-        {
-            return TypedResults.Ok(new WorkerCollection([], 0));
-        }
-
-        var worker = new WorkerResponse($"server:{Environment.MachineName}:{Environment.ProcessId}", "local", ["*"],
-            control is Execution.LocalExecutorService local ? local.ActiveRuns : 0, heartbeats.Latest(Heartbeats.Executor));
-        return TypedResults.Ok(new WorkerCollection([worker], 1));
+        var now = time.GetUtcNow();
+        var owners = await store.ListOwnersAsync(cancellationToken);
+        var self = execution.Executor?.Lease.OwnerId;
+        var workers = owners
+            .Where(o => o.LeaseExpiresAt > now)
+            .Select(o => new WorkerResponse(o.OwnerId, o.Kind, ["*"], o.OwnerId == self ? execution.Loop?.Dispatcher?.ActiveRuns ?? 0 : 0, o.HeartbeatAt)
+            {
+                Host = o.Host,
+                Pid = o.Pid,
+                LeaseExpiresAt = o.LeaseExpiresAt,
+            })
+            .ToList();
+        return TypedResults.Ok(new WorkerCollection(workers, workers.Count));
     }
 }

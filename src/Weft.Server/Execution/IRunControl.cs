@@ -12,11 +12,3 @@ internal interface IRunControl
     /// <summary>Stops executing the run in this process, if it is; returns when it has stopped.</summary>
     Task StopAsync(string dagId, string runId, CancellationToken cancellationToken);
 }
-
-/// <summary>For a server whose runs are executed elsewhere.</summary>
-internal sealed class NoRunControl : IRunControl
-{
-    public void Nudge() { }
-
-    public Task StopAsync(string dagId, string runId, CancellationToken cancellationToken) => Task.CompletedTask;
-}

@@ -11,12 +11,12 @@ internal static class AttemptRows
     /// <summary>The columns read by <see cref="Read"/>, in order.</summary>
     public const string Columns =
         "attempt_id, dag_id, run_id, task_id, try_number, state, owner, start_date, end_date, lease_expires_at, " +
-        "exit_code, reason, log_path";
+        "exit_code, reason, log_path, host, pid, process_start, process_group";
 
     private static readonly string[] ParameterNames =
     [
         "$attempt_id", "$dag_id", "$run_id", "$task_id", "$try_number", "$state", "$owner", "$start_date", "$end_date",
-        "$lease_expires_at", "$exit_code", "$reason", "$log_path",
+        "$lease_expires_at", "$exit_code", "$reason", "$log_path", "$host", "$pid", "$process_start", "$process_group",
     ];
 
     /// <summary>INSERT of a whole row.</summary>
@@ -37,6 +37,23 @@ internal static class AttemptRows
             "log_path = $log_path WHERE attempt_id = $attempt_id",
             ParameterNames);
 
+    /// <summary>UPDATE of the process identity alone, by attempt id (bound with <see cref="BindProcess"/>).</summary>
+    public static PreparedStatement UpdateProcess(SqliteConnection connection) =>
+        new(connection,
+            "UPDATE task_attempts SET host = $host, pid = $pid, process_start = $process_start, process_group = $process_group " +
+            "WHERE attempt_id = $attempt_id",
+            "$attempt_id", "$host", "$pid", "$process_start", "$process_group");
+
+    /// <summary>Binds a process identity to a statement made by <see cref="UpdateProcess"/>.</summary>
+    public static void BindProcess(PreparedStatement statement, AttemptProcess row)
+    {
+        statement.Bind(0, row.AttemptId);
+        statement.Bind(1, row.Process.Host);
+        statement.Bind(2, row.Process.Pid);
+        statement.Bind(3, row.Process.ProcessStart);
+        statement.Bind(4, row.Process.ProcessGroup);
+    }
+
     /// <summary>Binds a record to a statement made by <see cref="Insert"/> or <see cref="Update"/>.</summary>
     public static void Bind(PreparedStatement statement, AttemptRecord attempt)
     {
@@ -53,6 +70,10 @@ internal static class AttemptRows
         statement.Bind(10, attempt.ExitCode);
         statement.Bind(11, attempt.Reason);
         statement.Bind(12, attempt.LogPath);
+        statement.Bind(13, attempt.Process?.Host);
+        statement.Bind(14, attempt.Process?.Pid);
+        statement.Bind(15, attempt.Process?.ProcessStart);
+        statement.Bind(16, attempt.Process?.ProcessGroup);
     }
 
     /// <summary>Reads a row selected with <see cref="Columns"/> starting at column 0.</summary>
@@ -69,5 +90,10 @@ internal static class AttemptRows
         LeaseExpiresAt: reader.IsDBNull(9) ? null : ToTime(reader.GetInt64(9)),
         ExitCode: reader.IsDBNull(10) ? null : reader.GetInt32(10),
         Reason: reader.IsDBNull(11) ? null : reader.GetString(11),
-        LogPath: reader.IsDBNull(12) ? null : reader.GetString(12));
+        LogPath: reader.IsDBNull(12) ? null : reader.GetString(12))
+    {
+        Process = reader.IsDBNull(14) ? null
+            : new ProcessIdentity(reader.IsDBNull(13) ? "" : reader.GetString(13), reader.GetInt32(14),
+                reader.IsDBNull(15) ? 0 : reader.GetInt64(15), reader.IsDBNull(16) ? 0 : reader.GetInt32(16)),
+    };
 }

@@ -92,6 +92,25 @@ internal sealed class PreparedStatement : IDisposable
         return raw.sqlite3_changes(_db);
     }
 
+    /// <summary>Runs a query with the values bound; true when it returned a row.</summary>
+    public bool HasRow()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        try
+        {
+            if (rc is not (raw.SQLITE_DONE or raw.SQLITE_ROW))
+            {
+                SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+
+            return rc == raw.SQLITE_ROW;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
     public void Dispose() => _statement.Dispose();
 
     private void Check(int rc)

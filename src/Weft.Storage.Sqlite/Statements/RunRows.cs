@@ -8,10 +8,13 @@ namespace Weft.Storage.Sqlite.Statements;
 /// <summary>The dag_runs table: whole-row writes and reads of <see cref="RunRecord"/>.</summary>
 internal static class RunRows
 {
-    /// <summary>The columns read by <see cref="Read"/>, in order.</summary>
-    public const string Columns =
+    /// <summary>The columns written by <see cref="Insert"/>, in order.</summary>
+    private const string WriteColumns =
         "dag_id, run_id, state, run_type, logical_date, data_interval_start, data_interval_end, start_date, end_date, " +
         "conf_json, dag_file, created_at";
+
+    /// <summary>The columns read by <see cref="Read"/>, in order: the written ones and the claim's owner.</summary>
+    public const string Columns = WriteColumns + ", owner";
 
     private static readonly string[] ParameterNames =
     [
@@ -22,7 +25,7 @@ internal static class RunRows
     /// <summary>INSERT of a whole row.</summary>
     public static PreparedStatement Insert(SqliteConnection connection) =>
         new(connection,
-            $"INSERT INTO dag_runs ({Columns}) VALUES ({string.Join(", ", ParameterNames)})",
+            $"INSERT INTO dag_runs ({WriteColumns}) VALUES ({string.Join(", ", ParameterNames)})",
             ParameterNames);
 
     /// <summary>
@@ -31,7 +34,7 @@ internal static class RunRows
     /// </summary>
     public static PreparedStatement InsertIfAbsent(SqliteConnection connection) =>
         new(connection,
-            $"INSERT INTO dag_runs ({Columns}) VALUES ({string.Join(", ", ParameterNames)}) ON CONFLICT DO NOTHING",
+            $"INSERT INTO dag_runs ({WriteColumns}) VALUES ({string.Join(", ", ParameterNames)}) ON CONFLICT DO NOTHING",
             ParameterNames);
 
     /// <summary>
@@ -75,5 +78,8 @@ internal static class RunRows
         EndDate: reader.IsDBNull(8) ? null : ToTime(reader.GetInt64(8)),
         ConfJson: reader.GetString(9),
         DagFile: reader.IsDBNull(10) ? null : reader.GetString(10),
-        CreatedAt: ToTime(reader.GetInt64(11)));
+        CreatedAt: ToTime(reader.GetInt64(11)))
+    {
+        Owner = reader.IsDBNull(12) ? null : reader.GetString(12),
+    };
 }

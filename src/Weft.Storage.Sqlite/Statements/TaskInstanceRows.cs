@@ -11,18 +11,19 @@ internal static class TaskInstanceRows
     /// <summary>The columns read by <see cref="Read"/>, in order.</summary>
     public const string Columns =
         "dag_id, run_id, task_id, state, try_number, max_tries, exit_code, start_date, end_date, next_retry_at, " +
-        "attempt_id, reason, queue, pool, pool_slots, priority, outputs_json";
+        "attempt_id, reason, queue, pool, pool_slots, priority, outputs_json, lost_count";
 
     private static readonly string[] ParameterNames =
     [
         "$dag_id", "$run_id", "$task_id", "$state", "$try_number", "$max_tries", "$exit_code", "$start_date", "$end_date",
         "$next_retry_at", "$attempt_id", "$reason", "$queue", "$pool", "$pool_slots", "$priority", "$outputs_json",
+        "$lost_count",
     ];
 
     private const string SetList =
         "state = $state, try_number = $try_number, max_tries = $max_tries, exit_code = $exit_code, start_date = $start_date, " +
         "end_date = $end_date, next_retry_at = $next_retry_at, attempt_id = $attempt_id, reason = $reason, queue = $queue, " +
-        "pool = $pool, pool_slots = $pool_slots, priority = $priority, outputs_json = $outputs_json";
+        "pool = $pool, pool_slots = $pool_slots, priority = $priority, outputs_json = $outputs_json, lost_count = $lost_count";
 
     private const string KeyFilter = "dag_id = $dag_id AND run_id = $run_id AND task_id = $task_id";
 
@@ -36,19 +37,7 @@ internal static class TaskInstanceRows
     public static PreparedStatement Update(SqliteConnection connection) =>
         new(connection, $"UPDATE task_instances SET {SetList} WHERE {KeyFilter}", ParameterNames);
 
-    /// <summary>The position of <c>$fence_attempt_id</c> in a <see cref="FencedUpdate"/> statement.</summary>
-    public static int FenceParameter => ParameterNames.Length;
-
-    /// <summary>
-    /// The fenced UPDATE of a completion: it only changes the row while it is running the given attempt
-    /// (bound at <see cref="FenceParameter"/>).
-    /// </summary>
-    public static PreparedStatement FencedUpdate(SqliteConnection connection) =>
-        new(connection,
-            $"UPDATE task_instances SET {SetList} WHERE {KeyFilter} AND attempt_id = $fence_attempt_id AND state = 'running'",
-            [.. ParameterNames, "$fence_attempt_id"]);
-
-    /// <summary>Binds a record to a statement made by <see cref="Insert"/>, <see cref="Update"/> or <see cref="FencedUpdate"/>.</summary>
+    /// <summary>Binds a record to a statement made by <see cref="Insert"/>, or <see cref="Update"/>.</summary>
     public static void Bind(PreparedStatement statement, TaskInstanceRecord row)
     {
         statement.Bind(0, row.DagId);
@@ -68,6 +57,7 @@ internal static class TaskInstanceRows
         statement.Bind(14, row.PoolSlots);
         statement.Bind(15, row.Priority);
         statement.Bind(16, OutputsToJson(row.Outputs));
+        statement.Bind(17, row.LostCount);
     }
 
     /// <summary>Reads a row selected with <see cref="Columns"/> starting at column 0.</summary>
@@ -88,5 +78,8 @@ internal static class TaskInstanceRows
         Pool: reader.GetString(13),
         PoolSlots: reader.GetInt32(14),
         Priority: reader.GetInt32(15),
-        Outputs: OutputsFromJson(reader.GetString(16)));
+        Outputs: OutputsFromJson(reader.GetString(16)))
+    {
+        LostCount = reader.GetInt32(17),
+    };
 }

@@ -1,7 +1,7 @@
 using Weft.Core.Dags;
 using Weft.Core.Definitions;
 using Weft.Engine.Execution;
-using Weft.Engine.Runners;
+using Microsoft.Extensions.Logging.Abstractions;
 using Weft.Engine.Storage;
 using Weft.Storage.Sqlite;
 
@@ -40,8 +40,7 @@ internal sealed class ExecutorFixture : IAsyncDisposable
         return result.Dag!;
     }
 
-    public RunExecutor Executor(int? parallelism = null) =>
-        new(Store, new ExecutorOptions { Home = Home, Parallelism = parallelism, TasksDir = Path.Combine(Root, "tasks") }, TaskRunnerRegistry.CreateDefault());
+    public FixtureExecutor Executor(int? parallelism = null) => new(this, parallelism);
 
     public Task<RunRecord> CreateRunAsync(DagDefinition dag) =>
         RunLauncher.CreateManualRunAsync(Store, dag, conf: null, dagFile: null, TimeProvider.System, CancellationToken.None);
@@ -56,5 +55,22 @@ internal sealed class ExecutorFixture : IAsyncDisposable
         catch (IOException)
         {
         }
+    }
+}
+
+/// <summary>Executes a stored run the way every Weft process does: as an owner with a lease, through a claim.</summary>
+internal sealed class FixtureExecutor(ExecutorFixture fixture, int? parallelism)
+{
+    public async Task<RunSnapshot> ExecuteAsync(DagDefinition dag, string runId, CancellationToken cancellationToken)
+    {
+        await using var executor = await Executor.StartAsync(
+            fixture.Store,
+            new ExecutorSettings { Kind = "test", Home = fixture.Home, RunParallelism = parallelism, TasksDir = Path.Combine(fixture.Root, "tasks") },
+            TimeProvider.System,
+            NullLogger.Instance,
+            CancellationToken.None);
+        var claimed = await executor.ClaimAsync(dag.Id, runId, CancellationToken.None)
+            ?? throw new InvalidOperationException($"run {runId} cannot be claimed");
+        return await executor.ExecuteAsync(dag, claimed, null, cancellationToken);
     }
 }

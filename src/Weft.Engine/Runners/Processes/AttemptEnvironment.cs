@@ -23,6 +23,7 @@ internal static class AttemptEnvironment
             ["WEFT_RUN_ID"] = context.RunId,
             ["WEFT_TASK_ID"] = context.Task.Id,
             ["WEFT_ATTEMPT"] = context.Attempt.ToString(CultureInfo.InvariantCulture),
+            ["WEFT_ATTEMPT_ID"] = context.AttemptId,
             ["WEFT_LOGICAL_DATE"] = InstantText.Format(context.LogicalDate),
             ["WEFT_DATA_INTERVAL_START"] = InstantText.Format(context.DataIntervalStart),
             ["WEFT_DATA_INTERVAL_END"] = InstantText.Format(context.DataIntervalEnd),

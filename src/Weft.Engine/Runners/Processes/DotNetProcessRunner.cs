@@ -15,12 +15,13 @@ internal static class DotNetProcessRunner
 
     /// <summary>Runs the program to its end, or kills it when <paramref name="cancellationToken"/> fires.</summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The program could not be started.</exception>
-    public static async Task<ProcessExit> RunAsync(ProcessSpec spec, ITaskLog log, CancellationToken cancellationToken)
+    public static async Task<ProcessExit> RunAsync(ProcessSpec spec, ITaskLog log, Action<Storage.ProcessIdentity>? started, CancellationToken cancellationToken)
     {
         var ownsGroup = spec.NewSession && ProcessGroups.SetsidPath is not null;
         using var process = new Process { StartInfo = CreateStartInfo(spec, ownsGroup) };
         process.Start();
         var pid = process.Id;
+        started?.Invoke(ProcessRunner.Identity(pid, ownsGroup));
 
         // The task gets an empty stdin rather than the engine's terminal.
         process.StandardInput.Close();

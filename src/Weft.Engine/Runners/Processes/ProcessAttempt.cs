@@ -93,7 +93,7 @@ internal sealed class ProcessAttempt
     /// <exception cref="System.ComponentModel.Win32Exception">The program could not be started.</exception>
     public async Task<TaskResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
-        var exit = await ProcessRunner.RunAsync(spec, Log, cancellationToken);
+        var exit = await ProcessRunner.RunAsync(spec, Log, _context.ProcessStarted, cancellationToken);
         return exit.Cancelled ? Cancelled() : await FinishAsync(exit.ExitCode, cancellationToken);
     }
 

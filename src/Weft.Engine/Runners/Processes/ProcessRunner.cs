@@ -27,8 +27,13 @@ internal static class ProcessRunner
 
     /// <summary>Runs the program to its end, or kills it when <paramref name="cancellationToken"/> fires.</summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The program could not be started.</exception>
-    public static Task<ProcessExit> RunAsync(ProcessSpec spec, ITaskLog log, CancellationToken cancellationToken) =>
+    /// <param name="started">Told the process's identity once it runs (null to skip).</param>
+    public static Task<ProcessExit> RunAsync(ProcessSpec spec, ITaskLog log, Action<Storage.ProcessIdentity>? started, CancellationToken cancellationToken) =>
         UseNative
-            ? NativeProcessRunner.RunAsync(spec, log, cancellationToken)
-            : DotNetProcessRunner.RunAsync(spec, log, cancellationToken);
+            ? NativeProcessRunner.RunAsync(spec, log, started, cancellationToken)
+            : DotNetProcessRunner.RunAsync(spec, log, started, cancellationToken);
+
+    /// <summary>The identity of a process just started: read from /proc while it certainly still exists (it cannot be reaped before we wait).</summary>
+    internal static Storage.ProcessIdentity Identity(int pid, bool ownsGroup) =>
+        new(Ownership.LocalProcesses.Host, pid, Ownership.LocalProcesses.StartTime(pid), ownsGroup ? pid : 0);
 }

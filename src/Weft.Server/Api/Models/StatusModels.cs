@@ -7,13 +7,23 @@ internal sealed record EventResponse(long Id, DateTimeOffset When, string Kind, 
 internal sealed record EventCollection(IReadOnlyList<EventResponse> Events, int TotalEntries);
 
 /// <summary>A process that runs tasks.</summary>
-internal sealed record WorkerResponse(string Name, string Kind, IReadOnlyList<string> Queues, int ActiveRuns, DateTimeOffset? LatestHeartbeat);
+internal sealed record WorkerResponse(string Name, string Kind, IReadOnlyList<string> Queues, int ActiveRuns, DateTimeOffset? LatestHeartbeat)
+{
+    /// <summary>The machine it runs on.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>Its process id there.</summary>
+    public int? Pid { get; init; }
+
+    /// <summary>Until when its lease holds; after that its work is taken up by others.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+}
 
 /// <summary>A page of workers.</summary>
 internal sealed record WorkerCollection(IReadOnlyList<WorkerResponse> Workers, int TotalEntries);
 
 /// <summary>One component's health.</summary>
-internal sealed record ComponentHealth(string Status, DateTimeOffset? LatestHeartbeat, double? HeartbeatAgeSeconds);
+internal sealed record ComponentHealth(string Status, DateTimeOffset? LatestHeartbeat, double? HeartbeatAgeSeconds, string? Owner = null, DateTimeOffset? LeaseExpiresAt = null, string? Error = null);
 
 /// <summary><c>GET /api/v1/health</c>.</summary>
 internal sealed record HealthResponse(string Status, ComponentHealth Database, ComponentHealth Scheduler, ComponentHealth Executor, ComponentHealth DagProcessor);

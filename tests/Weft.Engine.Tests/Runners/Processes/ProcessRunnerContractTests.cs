@@ -207,7 +207,7 @@ public abstract class ProcessRunnerContractTests : IDisposable
 public sealed class NativeProcessRunnerTests : ProcessRunnerContractTests
 {
     private protected override Task<ProcessExit> RunAsync(ProcessSpec spec, ITaskLog log, CancellationToken cancellationToken) =>
-        NativeProcessRunner.RunAsync(spec, log, cancellationToken);
+        NativeProcessRunner.RunAsync(spec, log, null, cancellationToken);
 
     [Fact]
     public void IsAvailable_OnLinux_AndUsedByDefault()
@@ -275,5 +275,5 @@ public sealed class NativeProcessRunnerTests : ProcessRunnerContractTests
 public sealed class DotNetProcessRunnerTests : ProcessRunnerContractTests
 {
     private protected override Task<ProcessExit> RunAsync(ProcessSpec spec, ITaskLog log, CancellationToken cancellationToken) =>
-        DotNetProcessRunner.RunAsync(spec, log, cancellationToken);
+        DotNetProcessRunner.RunAsync(spec, log, null, cancellationToken);
 }

@@ -8,9 +8,10 @@ internal static class NativeProcessRunner
 {
     /// <summary>Runs the program to its end, or kills it when <paramref name="cancellationToken"/> fires.</summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The program could not be started.</exception>
-    public static async Task<ProcessExit> RunAsync(ProcessSpec spec, ITaskLog log, CancellationToken cancellationToken)
+    public static async Task<ProcessExit> RunAsync(ProcessSpec spec, ITaskLog log, Action<Storage.ProcessIdentity>? started, CancellationToken cancellationToken)
     {
         var child = Spawner.Start(spec, log);
+        started?.Invoke(ProcessRunner.Identity(child.Pid, child.OwnsGroup));
         var cancelled = false;
         int exitCode;
         try

@@ -1,0 +1,212 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Weft.Core.Dags;
+using Weft.Core.Runs;
+using Weft.Core.Scheduling;
+using Weft.Engine.Ownership;
+using Weft.Engine.Runners;
+using Weft.Engine.Secrets;
+using Weft.Engine.Storage;
+
+namespace Weft.Engine.Execution;
+
+/// <summary>
+/// The one way Weft executes work, in every process that does (<c>weft run</c>, <c>backfill</c>, <c>scheduler</c>,
+/// <c>server</c>, a host app): this process registers as an owner with a lease it renews, claims runs under it, and
+/// drives each claimed run with a <see cref="RunExecutor"/> whose writes are fenced by the claim. Runs share one
+/// <see cref="SlotAllocator"/> (global parallelism, pools and priorities across runs), and a finished run's hook is
+/// called here, once.
+/// </summary>
+internal sealed class Executor : IAsyncDisposable
+{
+    private static readonly TimeSpan SecretsFor = TimeSpan.FromSeconds(1);
+    private readonly ExecutorSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly RunExecutor _runs;
+    private readonly ExecutorOptions _options;
+    private readonly SemaphoreSlim _secretsLock = new(1, 1);
+    private (DateTimeOffset At, IReadOnlyDictionary<string, string> Values)? _secrets;
+
+    private Executor(IStateStore store, ExecutorSettings settings, OwnerLease lease, IReadOnlyList<PoolRecord> pools, TimeProvider time, ILogger logger)
+    {
+        Store = store;
+        _settings = settings;
+        Lease = lease;
+        _time = time;
+        _logger = logger;
+        Slots = new SlotAllocator(settings.Parallelism, pools.ToDictionary(p => p.Name, p => p.Slots, StringComparer.Ordinal));
+        _options = new ExecutorOptions
+        {
+            Home = settings.Home,
+            TasksDir = settings.TasksDir,
+            Parallelism = settings.RunParallelism,
+            Slots = Slots,
+            Secrets = name => _secrets is { } s && s.Values.TryGetValue(name, out var value) ? value : null,
+        };
+        _runs = new RunExecutor(store, _options, settings.Runners ?? TaskRunnerRegistry.CreateDefault(), lease, time: time, logger: logger);
+    }
+
+    /// <summary>The database.</summary>
+    public IStateStore Store { get; }
+
+    /// <summary>This process's lease: its owner id, and whether it still holds.</summary>
+    public OwnerLease Lease { get; }
+
+    /// <summary>Whether the database takes writes.</summary>
+    public StoreHealth Health => Lease.Health;
+
+    /// <summary>The slots every run of this process shares.</summary>
+    public SlotAllocator Slots { get; }
+
+    /// <summary>Registers this process as an owner and starts renewing its lease.</summary>
+    public static async Task<Executor> StartAsync(IStateStore store, ExecutorSettings settings, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        var health = new StoreHealth(time);
+        var lease = await OwnerLease.StartAsync(store, settings.Kind, settings.Lease, health, time, logger, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var pools = await store.ListPoolsAsync(cancellationToken).ConfigureAwait(false);
+            return new Executor(store, settings, lease, pools, time, logger);
+        }
+        catch
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Creates a manual run of <paramref name="dag"/> claimed by this process from its first instant.</summary>
+    public async Task<ClaimedRun> CreateManualRunAsync(DagDefinition dag, IReadOnlyDictionary<string, JsonElement>? conf, string? dagFile, CancellationToken cancellationToken)
+    {
+        var effective = RunFactory.EffectiveParams(dag, conf);
+        var now = _time.GetUtcNow();
+        for (var attempt = 0; ; attempt++)
+        {
+            // Two manual runs in the same millisecond would share an id; the later one moves on by a millisecond.
+            var at = now.AddMilliseconds(attempt);
+            var run = RunFactory.NewRun(dag, RunIds.Manual(at), "manual", at, at, at, effective, dagFile, now);
+            var tasks = RunFactory.NewTaskInstances(dag, run.RunId);
+            try
+            {
+                var claim = await Store.CreateClaimedRunAsync(run, tasks, Lease.OwnerId, cancellationToken).ConfigureAwait(false);
+                return new ClaimedRun(claim, new RunSnapshot(run with { Owner = claim.Owner }, tasks));
+            }
+            catch (DuplicateRunException) when (attempt < 50)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// Claims a stored run for this process: when its owner is a process of this machine that is gone, its lease is
+    /// ended first, so <c>weft run --resume</c> after a crash need not wait for it. Null when a live owner holds it or
+    /// the run is finished.
+    /// </summary>
+    public async Task<ClaimedRun?> ClaimAsync(string dagId, string runId, CancellationToken cancellationToken)
+    {
+        await ExpireDeadLocalOwnersAsync(cancellationToken).ConfigureAwait(false);
+        return await Store.ClaimRunAsync(dagId, runId, Lease.OwnerId, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ends the lease of every owner registered on this machine whose process is gone (killed, crashed): what it held
+    /// becomes claimable at once instead of when its lease runs out. Returns the owners still live.
+    /// </summary>
+    public async Task<IReadOnlyList<OwnerRecord>> ExpireDeadLocalOwnersAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var owners = await Store.ListOwnersAsync(cancellationToken).ConfigureAwait(false);
+        var live = new List<OwnerRecord>(owners.Count);
+        foreach (var owner in owners)
+        {
+            if (owner.LeaseExpiresAt <= now)
+            {
+                continue;
+            }
+
+            if (owner.Host == LocalProcesses.Host && owner.Pid != Environment.ProcessId && !LocalProcesses.IsAlive(owner.Pid, owner.ProcessStart))
+            {
+                _logger.LogInformation("Owner {Owner} (pid {Pid}) is gone; its work is taken up again", owner.OwnerId, owner.Pid);
+                await Store.ExpireOwnerAsync(owner.OwnerId, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            live.Add(owner);
+        }
+
+        return live;
+    }
+
+    /// <summary>Reads the pools' sizes again (they may have been changed by <c>weft pools set</c>).</summary>
+    public async Task RefreshPoolsAsync(CancellationToken cancellationToken)
+    {
+        var pools = await Store.ListPoolsAsync(cancellationToken).ConfigureAwait(false);
+        Slots.SetPoolSizes(pools.ToDictionary(p => p.Name, p => p.Slots, StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Executes a claimed run to its end and calls its hook. When an operator action elsewhere preempts the claim,
+    /// the attempts running here are stopped, the run is claimed again as it now is and execution goes on.
+    /// Cancelling interrupts the run: it stays resumable and its claim is released.
+    /// </summary>
+    /// <exception cref="ClaimLostException">Another live owner took the run over.</exception>
+    /// <exception cref="OwnerFencedException">This process's lease could not be renewed in time.</exception>
+    public async Task<RunSnapshot> ExecuteAsync(DagDefinition dag, ClaimedRun claimed, IRunObserver? observer, CancellationToken cancellationToken)
+    {
+        await LoadSecretsAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            RunSnapshot result;
+            try
+            {
+                result = await _runs.ExecuteAsync(dag, claimed, observer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClaimLostException lost)
+            {
+                var again = await Store.ClaimRunAsync(lost.Claim.DagId, lost.Claim.RunId, Lease.OwnerId, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+                if (again is null)
+                {
+                    throw;
+                }
+
+                _logger.LogInformation("Run {RunId} of DAG {DagId} was changed elsewhere; going on from its new state", lost.Claim.RunId, lost.Claim.DagId);
+                claimed = again;
+                continue;
+            }
+
+            if (result.Run.State is RunState.Success or RunState.Failed)
+            {
+                await RunHooks.InvokeAsync(dag, result, _logger, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>The secret store's values, for <c>${{ secrets.NAME }}</c>; read at most once a second, decrypted only when there are any.</summary>
+    private async Task LoadSecretsAsync(CancellationToken cancellationToken)
+    {
+        if (Store is not IAccessStore access || _secrets is { } fresh && _time.GetUtcNow() - fresh.At < SecretsFor)
+        {
+            return;
+        }
+
+        await _secretsLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var records = await access.ListSecretsAsync(cancellationToken).ConfigureAwait(false);
+            IReadOnlyDictionary<string, string> values = records.Count == 0
+                ? new Dictionary<string, string>()
+                : await (await SecretVault.OpenAsync(access, _settings.Home, cancellationToken).ConfigureAwait(false)).LoadAllAsync(cancellationToken).ConfigureAwait(false);
+            _secrets = (_time.GetUtcNow(), values);
+        }
+        finally
+        {
+            _secretsLock.Release();
+        }
+    }
+
+    /// <summary>Stops renewing the lease and removes this owner (what it still holds becomes claimable).</summary>
+    public ValueTask DisposeAsync() => Lease.DisposeAsync();
+}

@@ -1,0 +1,29 @@
+using Weft.Engine.Ownership;
+using Weft.Engine.Runners;
+
+namespace Weft.Engine.Execution;
+
+/// <summary>How a process executes: where, how much at once, and under what lease.</summary>
+internal sealed class ExecutorSettings
+{
+    /// <summary>What the process is, recorded on its owner row: <c>run</c>, <c>backfill</c>, <c>scheduler</c>, <c>server</c>, <c>worker</c>, <c>host</c>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Weft's home folder: logs, temporary folders and the secret key live under it.</summary>
+    public required string Home { get; init; }
+
+    /// <summary>Where relative script paths are looked up first.</summary>
+    public string TasksDir { get; init; } = Path.GetFullPath("tasks");
+
+    /// <summary>Tasks running at once across every run of the process.</summary>
+    public int Parallelism { get; init; } = int.MaxValue;
+
+    /// <summary>Tasks of one run at once; null means the DAG's <c>max_active_tasks</c>.</summary>
+    public int? RunParallelism { get; init; }
+
+    /// <summary>The lease's heartbeat and length.</summary>
+    public LeaseOptions Lease { get; init; } = LeaseOptions.FromEnvironment();
+
+    /// <summary>The task runners; null for the default set.</summary>
+    public TaskRunnerRegistry? Runners { get; init; }
+}

@@ -1,0 +1,141 @@
+using Weft.Core.Runs;
+using Weft.Engine.Storage;
+
+namespace Weft.Storage.Tests;
+
+public abstract partial class StateStoreContract
+{
+    private static OwnerRecord Owner(string id, DateTimeOffset leaseUntil) =>
+        new(id, "test", "host-a", 4242, 17, T0, T0, leaseUntil);
+
+    [Fact]
+    public async Task ClaimRun_LiveOwnerHoldsIt_RefusedUntilItsLeaseEnds()
+    {
+        await Store.RegisterOwnerAsync(Owner("a", T0.AddSeconds(30)), Ct);
+        await Store.RegisterOwnerAsync(Owner("b", T0.AddSeconds(30)), Ct);
+        var run = Run();
+        var claim = await Store.CreateClaimedRunAsync(run, [Instance(run, "t1")], "a", Ct);
+        Assert.Equal(new RunClaim("etl", "run_1", "a", 1), claim);
+        Assert.Equal("a", (await Store.GetRunAsync("etl", "run_1", Ct))!.Run.Owner);
+
+        Assert.Null(await Store.ClaimRunAsync("etl", "run_1", "b", T0.AddSeconds(10), Ct));
+        Assert.Null(await Store.ClaimRunAsync("etl", "run_1", "a", T0.AddSeconds(10), Ct));
+
+        var taken = await Store.ClaimRunAsync("etl", "run_1", "b", T0.AddSeconds(31), Ct);
+        Assert.NotNull(taken);
+        Assert.Equal(new RunClaim("etl", "run_1", "b", 2), taken.Claim);
+        Assert.Equal(["t1"], taken.Snapshot.Tasks.Select(t => t.TaskId));
+        Assert.Equal("b", taken.Snapshot.Run.Owner);
+    }
+
+    [Fact]
+    public async Task ClaimRun_ExpiredOwner_ClaimableAtOnce_FinishedRunNever()
+    {
+        await Store.RegisterOwnerAsync(Owner("a", T0.AddSeconds(30)), Ct);
+        var run = Run();
+        await Store.CreateClaimedRunAsync(run, [Instance(run, "t1")], "a", Ct);
+        await Store.ExpireOwnerAsync("a", Ct);
+        Assert.NotNull(await Store.ClaimRunAsync("etl", "run_1", "b", T0, Ct));
+
+        var done = Run(runId: "run_2", logicalDate: T0.AddDays(1)) with { State = RunState.Success };
+        await Store.CreateRunAsync(done, [], Ct);
+        Assert.Null(await Store.ClaimRunAsync("etl", "run_2", "b", T0, Ct));
+        Assert.Null(await Store.ClaimRunAsync("etl", "missing", "b", T0, Ct));
+    }
+
+    [Fact]
+    public async Task Commit_StaleClaim_IsRefusedWhole()
+    {
+        await Store.RegisterOwnerAsync(Owner("a", T0.AddSeconds(30)), Ct);
+        var run = Run();
+        var old = await Store.CreateClaimedRunAsync(run, [Instance(run, "t1")], "a", Ct);
+        var taken = await Store.ClaimRunAsync("etl", "run_1", "b", T0.AddMinutes(5), Ct);
+        Assert.NotNull(taken);
+
+        var stale = new StateBatch { Claim = old };
+        stale.TaskInstances.Add(Instance(run, "t1", TaskState.Success));
+        stale.Events.Add(new EventRecord(0, T0, "late", "etl", "run_1", "t1", "should not be written"));
+        var refused = await Assert.ThrowsAsync<ClaimLostException>(() => Store.CommitAsync(stale, Ct));
+        Assert.Equal(old, refused.Claim);
+        Assert.Equal(TaskState.None, (await Store.GetRunAsync("etl", "run_1", Ct))!.Tasks.Single().State);
+        Assert.Equal(0, (await Store.ListEventsAsync(10, 0, Ct)).TotalEntries);
+
+        var current = new StateBatch { Claim = taken.Claim, ReleaseClaim = true };
+        current.TaskInstances.Add(Instance(run, "t1", TaskState.Success));
+        await Store.CommitAsync(current, Ct);
+        var after = (await Store.GetRunAsync("etl", "run_1", Ct))!;
+        Assert.Equal(TaskState.Success, after.Tasks.Single().State);
+        Assert.Null(after.Run.Owner);
+    }
+
+    [Fact]
+    public async Task Commit_Preempted_RevokesTheClaimAndFreesTheRun()
+    {
+        await Store.RegisterOwnerAsync(Owner("a", T0.AddSeconds(30)), Ct);
+        var run = Run();
+        var claim = await Store.CreateClaimedRunAsync(run, [Instance(run, "t1")], "a", Ct);
+
+        var operatorAction = new StateBatch();
+        operatorAction.RunsPreempted.Add(("etl", "run_1"));
+        await Store.CommitAsync(operatorAction, Ct);
+
+        var late = new StateBatch { Claim = claim };
+        late.Runs.Add(run with { State = RunState.Running });
+        await Assert.ThrowsAsync<ClaimLostException>(() => Store.CommitAsync(late, Ct));
+        var again = await Store.ClaimRunAsync("etl", "run_1", "a", T0, Ct);
+        Assert.Equal(3, again!.Claim.Epoch);
+    }
+
+    [Fact]
+    public async Task ClaimRun_ManyConcurrentClaimers_ExactlyOneWins()
+    {
+        var run = Run();
+        await Store.CreateRunAsync(run, [Instance(run, "t1")], Ct);
+        var others = new List<IStateStore>();
+        for (var i = 0; i < 3; i++)
+        {
+            others.Add(await OpenInitializedAsync());
+        }
+
+        var claims = await Task.WhenAll(others.Append(Store).SelectMany((store, i) => Enumerable.Range(0, 5).Select(j =>
+            Task.Run(() => store.ClaimRunAsync("etl", "run_1", $"owner-{i}-{j}", T0, Ct)))));
+        Assert.Single(claims, c => c is not null);
+        foreach (var other in others)
+        {
+            await other.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Owners_RenewOnlyWhileTheLeaseHolds_RemoveReleasesRuns()
+    {
+        await Store.RegisterOwnerAsync(Owner("a", T0.AddSeconds(30)), Ct);
+        Assert.True(await Store.RenewOwnerAsync("a", T0.AddSeconds(20), T0.AddSeconds(50), Ct));
+        Assert.False(await Store.RenewOwnerAsync("a", T0.AddSeconds(51), T0.AddSeconds(81), Ct));
+        Assert.False(await Store.RenewOwnerAsync("nobody", T0, T0.AddSeconds(30), Ct));
+        var listed = Assert.Single(await Store.ListOwnersAsync(Ct));
+        Assert.Equal(Owner("a", T0.AddSeconds(50)) with { HeartbeatAt = T0.AddSeconds(20) }, listed);
+
+        var run = Run();
+        await Store.CreateClaimedRunAsync(run, [Instance(run, "t1")], "a", Ct);
+        await Store.RemoveOwnerAsync("a", Ct);
+        Assert.Empty(await Store.ListOwnersAsync(Ct));
+        Assert.Null((await Store.GetRunAsync("etl", "run_1", Ct))!.Run.Owner);
+    }
+
+    [Fact]
+    public async Task Attempts_ProcessIdentityAndLostCount_RoundTrip()
+    {
+        var run = Run();
+        await Store.CreateRunAsync(run, [Instance(run, "t1")], Ct);
+        var batch = new StateBatch();
+        batch.TaskInstances.Add(Instance(run, "t1", TaskState.Running) with { LostCount = 2, AttemptId = "att1", TryNumber = 1 });
+        batch.AttemptsStarted.Add(new AttemptRecord("att1", "etl", "run_1", "t1", 1, TaskState.Running, "a", T0, null, null, null, null, null));
+        batch.AttemptProcesses.Add(new AttemptProcess("att1", new ProcessIdentity("host-a", 1234, 99887766, 1234)));
+        await Store.CommitAsync(batch, Ct);
+
+        Assert.Equal(2, (await Store.GetRunAsync("etl", "run_1", Ct))!.Tasks.Single().LostCount);
+        var attempt = Assert.Single(await Store.GetAttemptsAsync("etl", "run_1", "t1", Ct));
+        Assert.Equal(new ProcessIdentity("host-a", 1234, 99887766, 1234), attempt.Process);
+    }
+}
