@@ -97,6 +97,14 @@ public abstract partial class StateStoreContract
             others.Add(await OpenInitializedAsync());
         }
 
+        for (var i = 0; i < 4; i++)
+        {
+            for (var j = 0; j < 5; j++)
+            {
+                await Store.RegisterOwnerAsync(Owner($"owner-{i}-{j}", T0.AddSeconds(30)), Ct);
+            }
+        }
+
         var claims = await Task.WhenAll(others.Append(Store).SelectMany((store, i) => Enumerable.Range(0, 5).Select(j =>
             Task.Run(() => store.ClaimRunAsync("etl", "run_1", $"owner-{i}-{j}", T0, Ct)))));
         Assert.Single(claims, c => c is not null);

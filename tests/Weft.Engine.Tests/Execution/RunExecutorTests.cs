@@ -54,9 +54,9 @@ public sealed class RunExecutorTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(1, TaskState.Success, RunState.Success)]
-    [InlineData(0, TaskState.Failed, RunState.Failed)]
-    public async Task Resume_AfterACrash_FailsLostAttemptsAsProcessLost_AndRetriesThemByPolicy(int retries, TaskState bState, RunState runState)
+    [InlineData(1)]
+    [InlineData(0)]
+    public async Task Resume_AfterACrash_RequeuesLostAttemptsWithoutUsingARetry(int retries)
     {
         await using var fx = await ExecutorFixture.CreateAsync();
         var marks = Path.Combine(fx.Root, "marks");
@@ -91,28 +91,51 @@ public sealed class RunExecutorTests(ITestOutputHelper output)
 
         var result = await fx.Executor().ExecuteAsync(dag, run.RunId, CancellationToken.None);
 
-        Assert.Equal(runState, result.Run.State);
+        // Lost, not failed: b runs again without using one of its retries, whatever their number.
+        Assert.Equal(RunState.Success, result.Run.State);
         var lines = File.Exists(marks) ? File.ReadAllLines(marks) : [];
-        Assert.DoesNotContain("a", lines);
+        Assert.Equal(["b", "c"], lines);
         var bResult = result.Tasks.Single(t => t.TaskId == "b");
-        Assert.Equal(bState, bResult.State);
+        Assert.Equal(TaskState.Success, bResult.State);
+        Assert.Equal(2, bResult.TryNumber);
+        Assert.Equal(1, bResult.LostCount);
         var attempts = await fx.Store.GetAttemptsAsync("crashed", run.RunId, "b", CancellationToken.None);
         var lost = attempts.Single(x => x.AttemptId == "attempt-b");
         Assert.Equal(TaskState.Failed, lost.State);
-        Assert.Equal("process lost", lost.Reason);
-        if (retries > 0)
-        {
-            Assert.Equal(2, bResult.TryNumber);
-            Assert.Equal(2, attempts.Count);
-            Assert.Equal(["b", "c"], lines);
-        }
-        else
-        {
-            Assert.Equal(1, bResult.TryNumber);
-            Assert.Equal("process lost", bResult.Reason);
-            Assert.Equal(TaskState.UpstreamFailed, result.Tasks.Single(t => t.TaskId == "c").State);
-            Assert.Empty(lines);
-        }
+        Assert.StartsWith("lost:", lost.Reason);
+        Assert.Equal(2, attempts.Count);
+    }
+
+    [Fact]
+    public async Task Resume_AfterTheThirdLoss_FailsTheTaskAsLostThreeTimes()
+    {
+        await using var fx = await ExecutorFixture.CreateAsync();
+        var dag = fx.Load("""
+            id: lost3
+            tasks:
+              - id: b
+                retries: 5
+                command: "true"
+              - id: c
+                depends_on: [b]
+                command: "true"
+            """);
+        var run = await fx.CreateRunAsync(dag);
+        var snapshot = (await fx.Store.GetRunAsync("lost3", run.RunId, CancellationToken.None))!;
+        var b = snapshot.Tasks.Single(t => t.TaskId == "b");
+        var batch = new StateBatch();
+        batch.Runs.Add(snapshot.Run with { State = RunState.Running, StartDate = DateTimeOffset.UtcNow });
+        batch.AttemptsStarted.Add(new AttemptRecord("attempt-b3", "lost3", run.RunId, "b", 3, TaskState.Running, "gone:1", DateTimeOffset.UtcNow, null, null, null, null, null));
+        batch.TaskInstances.Add(b with { State = TaskState.Running, TryNumber = 3, AttemptId = "attempt-b3", LostCount = 2 });
+        await fx.Store.CommitAsync(batch, CancellationToken.None);
+
+        var result = await fx.Executor().ExecuteAsync(dag, run.RunId, CancellationToken.None);
+
+        Assert.Equal(RunState.Failed, result.Run.State);
+        var failed = result.Tasks.Single(t => t.TaskId == "b");
+        Assert.Equal(TaskState.Failed, failed.State);
+        Assert.Equal("lost 3 times", failed.Reason);
+        Assert.Equal(TaskState.UpstreamFailed, result.Tasks.Single(t => t.TaskId == "c").State);
     }
 
     [Fact]
