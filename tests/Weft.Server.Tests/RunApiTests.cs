@@ -205,9 +205,17 @@ public sealed class RunApiTests(ServerFixture fixture) : IClassFixture<ServerFix
     {
         var runId = await Server.TriggerAsync("hello");
         await Server.WaitForRunAsync("hello", runId, "success");
-        using var response = await Server.As(Roles.Viewer).GetAsync("/metrics");
-        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
-        var text = await response.Content.ReadAsStringAsync();
+
+        // The run's end is committed a moment before the executor counts it.
+        var text = "";
+        for (var i = 0; i < 100 && !text.Contains("weft_dag_run_transitions_total{dag_id=\"hello\",state=\"success\"}", StringComparison.Ordinal); i++)
+        {
+            using var response = await Server.As(Roles.Viewer).GetAsync("/metrics");
+            Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+            text = await response.Content.ReadAsStringAsync();
+            await Task.Delay(50);
+        }
+
         Assert.Contains("# TYPE weft_dag_run_transitions_total counter", text, StringComparison.Ordinal);
         Assert.Contains("weft_dag_run_transitions_total{dag_id=\"hello\",state=\"success\"}", text, StringComparison.Ordinal);
         Assert.Contains("weft_task_instance_transitions_total{dag_id=\"hello\",state=\"running\"}", text, StringComparison.Ordinal);
