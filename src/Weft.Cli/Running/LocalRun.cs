@@ -48,7 +48,7 @@ internal static class LocalRun
         StartupTrace.Mark("run: store opened");
         await using var executor = await Executor.StartAsync(
             store,
-            new ExecutorSettings { Kind = "run", Home = context.Home, TasksDir = request.TasksDirectory, RunParallelism = request.Parallelism },
+            new ExecutorSettings { Kind = "run", Home = context.Home, TasksDir = request.TasksDirectory, RunParallelism = request.Parallelism, WaitForDatabase = false },
             TimeProvider.System,
             NullLogger.Instance,
             cancellationToken).ConfigureAwait(false);

@@ -42,6 +42,7 @@ internal sealed class Executor : IAsyncDisposable
             TasksDir = settings.TasksDir,
             Parallelism = settings.RunParallelism,
             Slots = Slots,
+            WaitForDatabase = settings.WaitForDatabase,
             Secrets = name => _secrets is { } s && s.Values.TryGetValue(name, out var value) ? value : null,
         };
         _runs = new RunExecutor(store, _options, settings.Runners ?? TaskRunnerRegistry.CreateDefault(), lease, time: time, logger: logger);

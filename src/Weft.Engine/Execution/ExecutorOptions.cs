@@ -30,6 +30,12 @@ internal sealed class ExecutorOptions
     /// </summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, byte> Preempted { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// After losing its lease, whether the process waits for the database as long as it takes to write what its
+    /// stopped run did (services), or gives up after a few seconds and leaves the run to be resumed (<c>weft run</c>).
+    /// </summary>
+    public bool WaitForDatabase { get; init; } = true;
+
     /// <summary>Looks up a secret's value.</summary>
     public Func<string, string?> Secrets { get; init; } = _ => null;
 }

@@ -24,6 +24,9 @@ internal sealed class ExecutorSettings
     /// <summary>The lease's heartbeat and length.</summary>
     public LeaseOptions Lease { get; init; } = LeaseOptions.FromEnvironment();
 
+    /// <summary>Whether a run stopped by a lost lease waits for the database to record it (services) or gives up soon (<c>weft run</c>).</summary>
+    public bool WaitForDatabase { get; init; } = true;
+
     /// <summary>The task runners; null for the default set.</summary>
     public TaskRunnerRegistry? Runners { get; init; }
 }

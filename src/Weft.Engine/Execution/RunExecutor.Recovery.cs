@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Weft.Core.Runs;
 using Weft.Engine.Ownership;
+using Weft.Engine.Runners;
 using Weft.Engine.Storage;
 
 namespace Weft.Engine.Execution;
@@ -125,10 +126,10 @@ internal sealed partial class RunExecutor
 
         /// <summary>
         /// Writes the pending changes under the claim. A database that is locked, unreachable or full is retried with
-        /// backoff (health says degraded meanwhile) until it answers or this process's lease is fenced; a refused
-        /// claim stops the run here at once.
+        /// backoff (health says degraded meanwhile) until it answers or <paramref name="until"/> is cancelled, which
+        /// throws <see cref="OwnerFencedException"/>; a refused claim stops the run here at once.
         /// </summary>
-        private async Task CommitAsync(CancellationToken fenced)
+        private async Task CommitAsync(CancellationToken until)
         {
             _run.Flush(_batch);
             Volatile.Write(ref _flushPending, 0);
@@ -172,16 +173,76 @@ internal sealed partial class RunExecutor
 
                 try
                 {
-                    await Task.Delay(delay, _x._time, fenced).ConfigureAwait(false);
+                    await Task.Delay(delay, _x._time, until).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
-                    await AbandonAsync("stopped: this process lost its lease").ConfigureAwait(false);
                     throw new OwnerFencedException(_claim);
                 }
 
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
             }
+        }
+
+        /// <summary>Commits, or self-fences when the lease is lost before the database takes the changes.</summary>
+        private async Task CommitOrFenceAsync(CancellationToken fenced, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await CommitAsync(fenced).ConfigureAwait(false);
+            }
+            catch (OwnerFencedException)
+            {
+                await SelfFenceAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// This process could not renew its lease in time, so another may take the run over: its attempts here are
+        /// stopped before the lease ends (they run again without using a retry, as interrupted ones do). What already
+        /// happened (attempts that ended while the database was away) is then written under the same claim as soon as
+        /// the database answers: if no other owner took the run meanwhile, nothing runs twice. The claim is released
+        /// and <see cref="OwnerFencedException"/> thrown; a service takes the run up again once its lease is back.
+        /// </summary>
+        private async Task SelfFenceAsync(CancellationToken cancellationToken)
+        {
+            _x._logger.LogWarning("Stopping the tasks of run {RunId} of DAG {DagId}: this process could not renew its lease", _claim.RunId, _claim.DagId);
+            foreach (var notStarted in _toLaunch)
+            {
+                _finished.Writer.TryWrite(new AttemptFinished(notStarted, TaskResult.Failed(Interrupted), Now));
+            }
+
+            _toLaunch.Clear();
+            foreach (var attempt in _running.Values)
+            {
+                attempt.StopReason = Interrupted;
+                attempt.Stop.Cancel();
+            }
+
+            using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            {
+                try
+                {
+                    while (_running.Count > 0)
+                    {
+                        Complete(await _finished.Reader.ReadAsync(patience.Token).ConfigureAwait(false));
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // Left recorded as running: whoever claims the run next kills what is left and runs them again.
+                }
+            }
+
+            _batch.ReleaseClaim = true;
+            using var until = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (!_x._options.WaitForDatabase)
+            {
+                until.CancelAfter(TimeSpan.FromSeconds(10));
+            }
+
+            await CommitAsync(until.Token).ConfigureAwait(false);
+            throw new OwnerFencedException(_claim);
         }
 
         /// <summary>Stops every running attempt and waits (a bounded time) for their processes to end; writes nothing.</summary>

@@ -119,7 +119,9 @@ internal sealed partial class RunExecutor
                     Secrets = _x._options.Secrets,
                     TmpDir = TmpDir(),
                     TasksDir = _x._options.TasksDir,
-                    Log = new FileTaskLog(TaskLogPaths.For(_x._options.Home, inst.DagId, inst.RunId, task.Id, inst.TryNumber)),
+                    Log = new FileTaskLog(TaskLogPaths.For(_x._options.Home, inst.DagId, inst.RunId, task.Id, inst.TryNumber), null,
+                        // An attempt whose log cannot be written is stopped and fails with the reason (retries apply).
+                        _ => attempt.Stop.Cancel()),
                 };
                 var runner = _x._runners.Get(task.Type);
                 _ = Task.Run(() => RunAttemptAsync(runner, context, attempt));
@@ -149,6 +151,11 @@ internal sealed partial class RunExecutor
             finally
             {
                 (context.Log as IDisposable)?.Dispose();
+            }
+
+            if (context.Log is FileTaskLog { Failure: { } logFailure })
+            {
+                result = TaskResult.Failed(logFailure);
             }
 
             _finished.Writer.TryWrite(new AttemptFinished(attempt, result, _x._time.GetUtcNow()));

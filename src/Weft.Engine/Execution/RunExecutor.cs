@@ -126,7 +126,7 @@ internal sealed partial class RunExecutor
                 Finish();
             }
 
-            await CommitAsync(fenced).ConfigureAwait(false);
+            await CommitOrFenceAsync(fenced, cancellationToken).ConfigureAwait(false);
             Launch();
 
             Task<bool>? waitRead = null;
@@ -140,8 +140,7 @@ internal sealed partial class RunExecutor
 
                 if (fenced.IsCancellationRequested)
                 {
-                    await AbandonAsync("stopped: this process lost its lease").ConfigureAwait(false);
-                    throw new OwnerFencedException(_claim);
+                    await SelfFenceAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 waitRead ??= _finished.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
@@ -167,7 +166,7 @@ internal sealed partial class RunExecutor
                     Finish();
                 }
 
-                await CommitAsync(fenced).ConfigureAwait(false);
+                await CommitOrFenceAsync(fenced, cancellationToken).ConfigureAwait(false);
                 Launch();
             }
 
@@ -177,7 +176,7 @@ internal sealed partial class RunExecutor
             }
 
             _batch.ReleaseClaim = true;
-            await CommitAsync(fenced).ConfigureAwait(false);
+            await CommitOrFenceAsync(fenced, cancellationToken).ConfigureAwait(false);
             TryDeleteTmp();
             var result = _run.Snapshot();
             _observer.RunFinished(result);

@@ -114,6 +114,12 @@ internal sealed class RunDispatcher
     /// <summary>One pass: claims and starts what this process may execute now.</summary>
     public async Task PassAsync(CancellationToken cancellationToken)
     {
+        if (_executor.Lease.Fenced.IsCancellationRequested)
+        {
+            // No lease: claims made now would name an owner nobody sees alive. Wait until it is renewed.
+            return;
+        }
+
         var now = DateTimeOffset.UtcNow;
         var live = (await _executor.ExpireDeadLocalOwnersAsync(cancellationToken).ConfigureAwait(false))
             .Select(o => o.OwnerId).ToHashSet(StringComparer.Ordinal);

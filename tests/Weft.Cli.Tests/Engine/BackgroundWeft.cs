@@ -16,9 +16,20 @@ internal sealed class BackgroundWeft : IDisposable
     private readonly string[] _args;
 
     public BackgroundWeft(string workingDirectory, params string[] args)
+        : this(workingDirectory, null, args)
+    {
+    }
+
+    /// <summary>Starts weft with <paramref name="environment"/> added to the cleaned environment.</summary>
+    public BackgroundWeft(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         _args = args;
         var start = WeftProcess.StartInfo(workingDirectory, args);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         _process = Process.Start(start)!;
         _process.StandardInput.Close();
         _pumps = Task.WhenAll(PumpAsync(_process.StandardOutput, _stdout), PumpAsync(_process.StandardError, _stderr));

@@ -227,4 +227,35 @@ public sealed class RunExecutorTests(ITestOutputHelper output)
         Assert.Equal(RunState.Success, done.Run.State);
         Assert.Equal(["a", "slow", "slow", "z"], File.ReadAllLines(marks));
     }
+
+    [Fact]
+    public async Task ATaskWhoseLogCannotBeWritten_Fails_WithTheReason_AndTheOthersGoOn()
+    {
+        await using var fx = await ExecutorFixture.CreateAsync();
+        var dag = fx.Load("""
+            id: unlogged
+            tasks:
+              - id: noisy
+                command: for i in $(seq 1 200); do echo line $i; done; sleep 5
+              - id: quiet
+                command: "true"
+            """);
+        var run = await fx.CreateRunAsync(dag);
+
+        // noisy's log folder cannot be made: a file stands where it should be.
+        var blocked = Path.Combine(fx.Home, "logs", "dag_id=unlogged", "run_id=" + run.RunId);
+        Directory.CreateDirectory(blocked);
+        await File.WriteAllTextAsync(Path.Combine(blocked, "task_id=noisy"), "");
+
+        var clock = Stopwatch.StartNew();
+        var result = await fx.Executor().ExecuteAsync(dag, run.RunId, CancellationToken.None);
+
+        Assert.Equal(RunState.Failed, result.Run.State);
+        var noisy = result.Tasks.Single(t => t.TaskId == "noisy");
+        Assert.Equal(TaskState.Failed, noisy.State);
+        Assert.StartsWith("its log could not be written: ", noisy.Reason, StringComparison.Ordinal);
+        Assert.Equal(TaskState.Success, result.Tasks.Single(t => t.TaskId == "quiet").State);
+        // Stopped when its log failed, not left to finish its sleep.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"took {clock.Elapsed}");
+    }
 }

@@ -88,4 +88,42 @@ public sealed class FileTaskLogTests : IDisposable
 
         Assert.False(File.Exists(path));
     }
+
+    [Fact]
+    public void AFullDisk_StopsTheLog_ReportsOnce_AndNeverThrows()
+    {
+        // /dev/full answers every write with ENOSPC, as a full disk does.
+        Directory.CreateDirectory(_dir);
+        var path = Path.Combine(_dir, "attempt=1.log");
+        File.CreateSymbolicLink(path, "/dev/full");
+        var reports = new List<string>();
+        var log = new FileTaskLog(path, onFailure: reports.Add);
+
+        for (var i = 0; i < 2_000; i++)
+        {
+            log.WriteLine("stdout", new string('x', 100));
+        }
+
+        log.Flush();
+        log.Dispose();
+
+        var failure = Assert.Single(reports);
+        Assert.Equal(failure, log.Failure);
+        Assert.StartsWith("its log could not be written: ", failure, StringComparison.Ordinal);
+        Assert.Contains("space", failure, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(path, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnUnopenableLog_FailsOnTheFirstWrite()
+    {
+        // A file where the log's folder should be: the folder cannot be made.
+        Directory.CreateDirectory(_dir);
+        File.WriteAllText(Path.Combine(_dir, "blocked"), "");
+        using var log = new FileTaskLog(Path.Combine(_dir, "blocked", "attempt=1.log"));
+
+        log.WriteLine("stdout", "hello");
+
+        Assert.NotNull(log.Failure);
+    }
 }
