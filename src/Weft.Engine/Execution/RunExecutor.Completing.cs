@@ -19,6 +19,12 @@ internal sealed partial class RunExecutor
             _x._slots.Release(_slotOwner, task.Pool, task.PoolSlots);
             var inst = _run.Instances[attempt.TaskId];
             var result = done.Result;
+            if (attempt.StopReason == Interrupted && result.Outcome is TaskOutcome.Success or TaskOutcome.Skipped)
+            {
+                // It ended on its own before the stop reached it: its work is done and must not run again.
+                attempt.StopReason = null;
+            }
+
             var reason = attempt.StopReason
                 ?? (attempt.TimedOut ? $"timed out after {Duration.Format(attempt.TimeoutAfter!.Value)}" : result.Reason);
             attempt.Dispose();

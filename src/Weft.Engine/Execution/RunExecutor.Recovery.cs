@@ -207,6 +207,13 @@ internal sealed partial class RunExecutor
         private async Task SelfFenceAsync(CancellationToken cancellationToken)
         {
             _x._logger.LogWarning("Stopping the tasks of run {RunId} of DAG {DagId}: this process could not renew its lease", _claim.RunId, _claim.DagId);
+
+            // Attempts that ended while the database was away keep their results: they are what must not run twice.
+            while (_finished.Reader.TryRead(out var ended))
+            {
+                Complete(ended);
+            }
+
             foreach (var notStarted in _toLaunch)
             {
                 _finished.Writer.TryWrite(new AttemptFinished(notStarted, TaskResult.Failed(Interrupted), Now));
