@@ -38,17 +38,24 @@ internal sealed class CronSchedule : Schedule
         }
 
         // `after` lies in a repeated stretch of wall time (either pass). The second pass of that
-        // stretch may hold a tick before `first`: a matching wall time past the one `after`
-        // shows on the later, standard offset, mapped with that offset.
+        // stretch may hold a tick before `first`: a matching wall time of the stretch past the
+        // one `after` shows on the later offset, mapped with that offset.
         var offsets = zone.GetAmbiguousTimeOffsets(wall);
-        var later = offsets.Min();
-        var wallOnLaterOffset = after.UtcDateTime + later;
-        if (NextWallTime(wallOnLaterOffset) is { } next && zone.IsAmbiguousTime(next))
+        var (earlier, later) = (offsets.Max(), offsets.Min());
+        var secondPass = WallClock.FallBack(after, earlier - later, later, zone);
+        var stretchStart = (secondPass + later).DateTime;
+        var stretchEnd = stretchStart + (earlier - later);
+        var from = (after + later).DateTime;
+        if (from < stretchStart)
         {
-            var second = new DateTimeOffset(next - zone.GetAmbiguousTimeOffsets(next).Min(), TimeSpan.Zero);
-            if (second > after && (first is null || second < first))
+            from = stretchStart.AddTicks(-1);
+        }
+
+        if (NextWallTime(from) is { } next && next < stretchEnd && WallClock.Utc(next, later) is { } tick)
+        {
+            if (first is null || tick < first)
             {
-                return second;
+                return tick;
             }
         }
 
@@ -66,7 +73,11 @@ internal sealed class CronSchedule : Schedule
         // instant at or before `after` (when `after` lies in the repeated hour); step past it.
         while (NextWallTime(wall) is { } next)
         {
-            var instant = WallClock.ToInstant(next, zone);
+            if (WallClock.ToInstant(next, zone) is not { } instant)
+            {
+                return null;
+            }
+
             if (instant > after)
             {
                 return instant;
