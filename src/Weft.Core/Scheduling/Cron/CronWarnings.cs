@@ -70,7 +70,7 @@ internal static class CronWarnings
 
         var last = field.Min + ((length - 1) / part.Step * part.Step);
         var gap = length - (last - field.Min);
-        return $"the {field.Name} step in '{spec.Text}' does not divide {length}: it restarts at each {unit}, so after {field.Name} {Name(field, last)} the next run is {field.Name} {Name(field, field.Min)}, {gap} {steps} later rather than {part.Step}";
+        return $"the {field.Name} step in '{spec.Text}' does not divide {length}: it restarts at each {unit}, so after {field.Name} {Name(field, last)} the next run is {field.Name} {Name(field, field.Min)}, {gap} {(gap == 1 ? steps[..^1] : steps)} later rather than {part.Step}";
     }
 
     private static bool NeverFires(CronExpression cron)
