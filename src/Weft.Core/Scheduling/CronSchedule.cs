@@ -20,9 +20,6 @@ internal sealed class CronSchedule : Schedule
     /// <summary>The parsed expression (a preset already expanded).</summary>
     public CronExpression Cron { get; }
 
-    /// <summary>The cron expression (a preset already expanded), fields separated by single spaces.</summary>
-    public string Expression => Cron.Text;
-
     /// <summary>Parses the expression; null with a message when it is not valid cron.</summary>
     public static CronSchedule? Create(string text, string expression, out string? error) =>
         CronParser.Parse(expression, out error) is { } cron ? new CronSchedule(text, cron) : null;
