@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Weft.Core.Diagnostics;
 using Weft.Core.Scheduling;
+using Weft.Core.Scheduling.Cron;
 
 namespace Weft.Core.Dags;
 
@@ -67,6 +68,14 @@ internal static partial class DagValidator
         else if (dag.Schedule is not null and not OnceSchedule && dag.StartDate is null)
         {
             d.Add(Diagnostic.Warning(dag.PositionOf("schedule"), $"schedule '{dag.Schedule.Text}' has no 'start_date'; runs start from the moment the DAG is registered"));
+        }
+
+        if (dag.Schedule is CronSchedule cron)
+        {
+            foreach (var warning in CronWarnings.For(cron.Cron))
+            {
+                d.Add(Diagnostic.Warning(dag.PositionOf("schedule"), $"schedule '{cron.Text}': {warning}"));
+            }
         }
 
         if (dag.StartDate is { } start && dag.EndDate is { } end && end < start)

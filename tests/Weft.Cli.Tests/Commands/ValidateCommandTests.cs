@@ -39,6 +39,26 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_SurprisingCron_WarnsAndExitsZero()
+    {
+        _dir.Write("sevens.yaml", """
+            id: sevens
+            schedule: "*/7 * * * *"
+            start_date: 2024-01-01
+            tasks:
+              - id: a
+                command: echo a
+            """);
+
+        var result = await _dir.Weft().RunAsync("validate", "sevens.yaml");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var warning = Assert.Single(result.StderrLines);
+        Assert.StartsWith("sevens.yaml:2:11: warning: schedule '*/7 * * * *': ", warning, StringComparison.Ordinal);
+        Assert.Contains("restarts at each hour", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_Quiet_PrintsOnlyDiagnostics()
     {
         _dir.Write("bad.yaml", Dags.Bad);

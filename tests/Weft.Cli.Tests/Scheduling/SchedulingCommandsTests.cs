@@ -136,6 +136,36 @@ public sealed class SchedulingCommandsTests : IDisposable
         Assert.Equal("2024-03-03T00:00:00.000Z", runs[1].GetProperty("run_after").GetString());
     }
 
+    [Theory]
+    // A reversed range wraps: Fri, Sat, Sun, Mon, then Fri (2024-09-11 is a Wednesday).
+    [InlineData("0 9 * * FRI-MON", "UTC", "2024-09-11T12:00:00Z", "2024-09-13T09:00:00Z 2024-09-14T09:00:00Z 2024-09-15T09:00:00Z 2024-09-16T09:00:00Z 2024-09-20T09:00:00Z")]
+    // Day-of-week 7 is Sunday, so 5-7 is Friday to Sunday.
+    [InlineData("0 12 * * 5-7", "UTC", "2024-09-11T12:00:00Z", "2024-09-13T12:00:00Z 2024-09-14T12:00:00Z 2024-09-15T12:00:00Z 2024-09-20T12:00:00Z")]
+    // Every 13th and every Friday, not only Friday the 13th: Sunday 10-13 is among them.
+    [InlineData("0 0 13 * 5", "UTC", "2024-10-01T00:00:00Z", "2024-10-04T00:00:00Z 2024-10-11T00:00:00Z 2024-10-13T00:00:00Z 2024-10-18T00:00:00Z")]
+    // The repeated 01:00-02:00 in New York runs on the real clock: 06:00Z-06:45Z are the second pass.
+    [InlineData("*/15 * * * *", "America/New_York", "2024-11-03T05:30:00Z", "2024-11-03T05:45:00Z 2024-11-03T06:00:00Z 2024-11-03T06:15:00Z 2024-11-03T06:30:00Z 2024-11-03T06:45:00Z 2024-11-03T07:00:00Z")]
+    public async Task NextRuns_CronAsVixieCronReadsIt(string schedule, string zone, string after, string expected)
+    {
+        var path = _dir.Write("dags/cron.yaml", $"""
+            id: cron
+            schedule: "{schedule}"
+            timezone: {zone}
+            start_date: 2024-01-01
+            tasks:
+              - id: a
+                command: echo a
+            """);
+        var runAfter = expected.Split(' ');
+
+        var (code, stdout, stderr) = await InvokeAsync("dags", "next-runs", path, "--after", after, "--count", runAfter.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json");
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(runAfter.Select(t => t.Replace(":00Z", ":00.000Z", StringComparison.Ordinal)), runs.Select(r => r.GetProperty("run_after").GetString()));
+    }
+
     [Fact]
     public async Task Trigger_QueuesAManualRun_AndPrintsItsIdAndAHint()
     {

@@ -32,13 +32,14 @@ public sealed class RunPlannerNextRunsTests
             "0 * * * *", "Europe/Amsterdam", null, null, "2026-03-29T00:30:00Z", 2,
             ["2026-03-29T00:00:00Z..2026-03-29T01:00:00Z", "2026-03-29T01:00:00Z..2026-03-29T02:00:00Z"]
         },
-        // Hourly on the fall-back night: one 02:00 tick (00:00Z), so one two-hour interval to 03:00 CET.
+        // Hourly on the fall-back night: 02:00 CEST (00:00Z) and 02:00 CET (01:00Z) both tick,
+        // so every interval is one real hour.
         {
             "0 * * * *", "Europe/Amsterdam", null, null, "2026-10-24T23:30:00Z", 3,
             [
                 "2026-10-24T23:00:00Z..2026-10-25T00:00:00Z",
-                "2026-10-25T00:00:00Z..2026-10-25T02:00:00Z",
-                "2026-10-25T02:00:00Z..2026-10-25T03:00:00Z",
+                "2026-10-25T00:00:00Z..2026-10-25T01:00:00Z",
+                "2026-10-25T01:00:00Z..2026-10-25T02:00:00Z",
             ]
         },
         // Business hours in New York over the November change: Fri 16:00 and 17:00 EDT
@@ -157,15 +158,15 @@ public sealed class RunPlannerNextRunsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => RunPlanner.NextRuns(Dag("@daily"), At("2026-01-01T00:00:00Z"), -1));
 
     [Fact]
-    public void NextRuns_HourlyAmsterdamOverFallBackDay_HasOneTwoOClockRun()
+    public void NextRuns_HourlyAmsterdamOverFallBackDay_HasTwoTwoOClockRuns()
     {
         // 2026-10-25 local day: 00:00 CEST = 10-24 22:00Z up to 2026-10-26 00:00 CET = 10-25 23:00Z.
-        var runs = RunPlanner.NextRuns(Dag("0 * * * *", "Europe/Amsterdam"), At("2026-10-24T22:00:00Z"), 24);
+        var runs = RunPlanner.NextRuns(Dag("0 * * * *", "Europe/Amsterdam"), At("2026-10-24T22:00:00Z"), 25);
         var zone = Zone("Europe/Amsterdam");
         var localHours = runs.Select(r => TimeZoneInfo.ConvertTime(r.LogicalDate, zone).Hour).ToList();
 
-        // 24 wall-clock hours, 02:00 once: 24 runs, the last starting 23:00 CET = 22:00Z.
-        Assert.Equal(Enumerable.Range(0, 24), localHours);
+        // 25 real hours, 02:00 twice (CEST, then CET): 25 runs, the last starting 23:00 CET = 22:00Z.
+        Assert.Equal([0, 1, 2, 2, .. Enumerable.Range(3, 21)], localHours);
         Assert.Equal(At("2026-10-25T22:00:00Z"), runs[^1].LogicalDate);
     }
 }

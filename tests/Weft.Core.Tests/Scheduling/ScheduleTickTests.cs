@@ -26,10 +26,11 @@ public sealed class ScheduleTickTests
     // are both 01:00Z, a single tick; 04:00 CEST = 02:00Z.
     [InlineData("0 * * * *", "Europe/Amsterdam", null, "2026-03-29T00:00:00Z", "2026-03-29T01:00:00Z")]
     [InlineData("0 * * * *", "Europe/Amsterdam", null, "2026-03-29T01:00:00Z", "2026-03-29T02:00:00Z")]
-    // Hourly on the fall-back day: 02:00 CEST = 00:00Z; the second 02:00 (01:00Z) is skipped;
-    // 03:00 CET = 02:00Z.
-    [InlineData("0 * * * *", "Europe/Amsterdam", null, "2026-10-25T00:00:00Z", "2026-10-25T02:00:00Z")]
-    [InlineData("0 * * * *", "Europe/Amsterdam", null, "2026-10-25T00:59:59Z", "2026-10-25T02:00:00Z")]
+    // Hourly on the fall-back day: 02:00 CEST = 00:00Z; a wildcard hour runs on the real clock,
+    // so the second 02:00 (CET, 01:00Z) ticks too; 03:00 CET = 02:00Z.
+    [InlineData("0 * * * *", "Europe/Amsterdam", null, "2026-10-25T00:00:00Z", "2026-10-25T01:00:00Z")]
+    [InlineData("0 * * * *", "Europe/Amsterdam", null, "2026-10-25T00:59:59Z", "2026-10-25T01:00:00Z")]
+    [InlineData("0 * * * *", "Europe/Amsterdam", null, "2026-10-25T01:00:00Z", "2026-10-25T02:00:00Z")]
     // A 6-field cron (seconds first) at 02:00:30 falls in the gap too: 01:00:00Z.
     [InlineData("30 0 2 * * *", "Europe/Amsterdam", null, "2026-03-28T12:00:00Z", "2026-03-29T01:00:00Z")]
     [InlineData("*/20 * * * * *", "UTC", null, "2026-05-04T10:00:05Z", "2026-05-04T10:00:20Z")]
@@ -37,9 +38,10 @@ public sealed class ScheduleTickTests
     // @daily fired at 01:00 -02 = 03:00Z that day.
     [InlineData("@daily", "America/Sao_Paulo", null, "2018-11-03T12:00:00Z", "2018-11-04T03:00:00Z")]
     [InlineData("@daily", "America/Sao_Paulo", null, "2018-11-04T03:00:00Z", "2018-11-05T02:00:00Z")]
-    // Every second through the repeated hour: from 01:00Z (02:00:00 CET, second pass) the
-    // next tick is 03:00:00 CET = 02:00Z.
-    [InlineData("* * * * * *", "Europe/Amsterdam", null, "2026-10-25T01:00:00Z", "2026-10-25T02:00:00Z")]
+    // Every second through the repeated hour, second pass included: from 01:00Z (02:00:00 CET)
+    // the next tick is one second later.
+    [InlineData("* * * * * *", "Europe/Amsterdam", null, "2026-10-25T01:00:00Z", "2026-10-25T01:00:01Z")]
+    [InlineData("* * * * * *", "Europe/Amsterdam", null, "2026-10-25T00:59:59Z", "2026-10-25T01:00:00Z")]
     // Business hours in New York: Friday 2026-10-30 17:00 EDT = 21:00Z is the week's last;
     // the next is Monday 2026-11-02 09:00 EST = 14:00Z.
     [InlineData("0 9-17 * * 1-5", "America/New_York", null, "2026-10-30T21:00:00Z", "2026-11-02T14:00:00Z")]
@@ -84,8 +86,9 @@ public sealed class ScheduleTickTests
         Assert.Equal(At(expected), Parse(schedule).TickAtOrAfter(At(at), Zone(zone), AtOrNull(anchor)));
 
     [Theory]
-    // The repeated 01:00Z is no tick, so at 01:30Z the latest is 00:00Z (the first 02:00).
-    [InlineData("0 * * * *", "Europe/Amsterdam", null, "2026-10-25T01:30:00Z", "2026-10-25T00:00:00Z")]
+    // The repeated 02:00 (CET, 01:00Z) ticks for an hourly cron, but not for a fixed 02:00.
+    [InlineData("0 * * * *", "Europe/Amsterdam", null, "2026-10-25T01:30:00Z", "2026-10-25T01:00:00Z")]
+    [InlineData("0 2 * * *", "Europe/Amsterdam", null, "2026-10-25T01:30:00Z", "2026-10-25T00:00:00Z")]
     [InlineData("0 2 * * *", "UTC", null, "2026-01-10T02:00:00Z", "2026-01-10T02:00:00Z")]
     [InlineData("0 2 * * *", "UTC", null, "2026-01-10T01:59:00Z", "2026-01-09T02:00:00Z")]
     [InlineData("0 0 29 2 *", "UTC", null, "2028-02-28T00:00:00Z", "2024-02-29T00:00:00Z")]
@@ -122,23 +125,23 @@ public sealed class ScheduleTickTests
     }
 
     [Fact]
-    public void IntervalAfter_HourlyOverFallBack_SpansTheRepeatedHour()
+    public void IntervalAfter_HourlyOverFallBack_IsOneRealHour()
     {
-        // [00:00Z, 02:00Z] covers the first 02:00 CEST up to 03:00 CET: two hours.
+        // [00:00Z, 01:00Z]: the first 02:00 (CEST) up to the second (CET).
         var schedule = Parse("0 * * * *");
         var zone = Zone("Europe/Amsterdam");
         var before = schedule.IntervalStartingAt(At("2026-10-24T23:00:00Z"), zone, null)!;
 
         var next = schedule.IntervalAfter(before, zone, null);
 
-        Assert.Equal(new(At("2026-10-25T00:00:00Z"), At("2026-10-25T02:00:00Z")), next);
+        Assert.Equal(new(At("2026-10-25T00:00:00Z"), At("2026-10-25T01:00:00Z")), next);
     }
 
     [Fact]
-    public void NextTick_HourlyAmsterdamOverAYear_MergesTheGapHour()
+    public void NextTick_HourlyAmsterdamOverAYear_TicksEveryRealHour()
     {
-        // From 2026-01-01 01:00 to 2027-01-01 00:00 local there are 365 x 24 = 8760 wall-clock
-        // hours (the repeated 02:00 counts once); the missing 02:00 shares 03:00's instant.
+        // From 2026-01-01 00:00 CET to 2027-01-01 00:00 CET there are 8760 real hours: the
+        // missing 02:00 shares 03:00's instant, and the repeated 02:00 ticks on both passes.
         var schedule = Parse("0 * * * *");
         var zone = Zone("Europe/Amsterdam");
         var end = At("2026-12-31T23:00:00Z"); // 2027-01-01 00:00 CET
@@ -146,11 +149,11 @@ public sealed class ScheduleTickTests
         var count = 0;
         while (schedule.NextTick(tick, zone, null) is { } next && next <= end)
         {
-            Assert.True(next - tick >= TimeSpan.FromHours(1));
+            Assert.Equal(TimeSpan.FromHours(1), next - tick);
             tick = next;
             count++;
         }
 
-        Assert.Equal(8759, count);
+        Assert.Equal(8760, count);
     }
 }

@@ -12,15 +12,16 @@ public sealed class SchedulerClockTests
     // half an hour into the test.
     public static TheoryData<bool, string, string, string, string[]> Nights => new()
     {
-        // Fall back, 2026-10-25: hourly ticks 23:00Z (01:00 CEST), 00:00Z (02:00 CEST, the only
-        // 02:00), 02:00Z (03:00 CET). The interval starting 00:00Z ends at 02:00Z, so nothing
-        // is created while the clock is between 01:00Z and 02:00Z.
+        // Fall back, 2026-10-25: hourly ticks 23:00Z (01:00 CEST), 00:00Z (02:00 CEST), 01:00Z
+        // (02:00 CET, the repeated hour: a wildcard hour runs on the real clock through both
+        // passes), 02:00Z (03:00 CET). Each interval is one real hour.
         {
             false, "2026-10-24T22:00:00Z", "2026-10-24T22:30:00Z", "2026-10-25T03:30:00Z",
             [
                 "2026-10-24T22:00:00Z..2026-10-24T23:00:00Z @2026-10-24T23:00:00Z",
                 "2026-10-24T23:00:00Z..2026-10-25T00:00:00Z @2026-10-25T00:00:00Z",
-                "2026-10-25T00:00:00Z..2026-10-25T02:00:00Z @2026-10-25T02:00:00Z",
+                "2026-10-25T00:00:00Z..2026-10-25T01:00:00Z @2026-10-25T01:00:00Z",
+                "2026-10-25T01:00:00Z..2026-10-25T02:00:00Z @2026-10-25T02:00:00Z",
                 "2026-10-25T02:00:00Z..2026-10-25T03:00:00Z @2026-10-25T03:00:00Z",
             ]
         },
