@@ -2,6 +2,7 @@ using Weft.Core.Dags;
 using Weft.Core.Runs;
 using Weft.Engine.Logs;
 using Weft.Engine.Runners;
+using Weft.Engine.Secrets;
 using Weft.Engine.Storage;
 
 namespace Weft.Engine.Execution;
@@ -102,6 +103,7 @@ internal sealed partial class RunExecutor
             {
                 var task = _run.Tasks[attempt.TaskId];
                 var inst = _run.Instances[attempt.TaskId];
+                var masker = _x._options.Masker();
                 var context = new TaskExecutionContext
                 {
                     Dag = _run.Dag,
@@ -119,10 +121,10 @@ internal sealed partial class RunExecutor
                     Secrets = _x._options.Secrets,
                     TmpDir = TmpDir(),
                     TasksDir = _x._options.TasksDir,
-                    Log = new FileTaskLog(TaskLogPaths.For(_x._options.Home, inst.DagId, inst.RunId, task.Id, inst.TryNumber)),
+                    Log = MaskingTaskLog.Wrap(new FileTaskLog(TaskLogPaths.For(_x._options.Home, inst.DagId, inst.RunId, task.Id, inst.TryNumber)), masker),
                 };
                 var runner = _x._runners.Get(task.Type);
-                _ = Task.Run(() => RunAttemptAsync(runner, context, attempt));
+                _ = Task.Run(() => RunAttemptAsync(runner, context, attempt, masker));
             }
 
             _toLaunch.Clear();
@@ -130,7 +132,7 @@ internal sealed partial class RunExecutor
 
         private IReadOnlyDictionary<string, System.Text.Json.JsonElement>? _params;
 
-        private async Task RunAttemptAsync(ITaskRunner runner, TaskExecutionContext context, RunningAttempt attempt)
+        private async Task RunAttemptAsync(ITaskRunner runner, TaskExecutionContext context, RunningAttempt attempt, SecretMasker masker)
         {
             TaskResult result;
             using var linked = attempt.Timeout is null
@@ -151,7 +153,8 @@ internal sealed partial class RunExecutor
                 (context.Log as IDisposable)?.Dispose();
             }
 
-            _finished.Writer.TryWrite(new AttemptFinished(attempt, result, _x._time.GetUtcNow()));
+            // Masked before anything is stored: outputs and reason reach the database, the API, the CLI and hooks.
+            _finished.Writer.TryWrite(new AttemptFinished(attempt, result.Masked(masker), _x._time.GetUtcNow()));
         }
     }
 }
