@@ -39,13 +39,40 @@ internal sealed class SqliteConnections
     /// <summary>The normalized connection string.</summary>
     public string ConnectionString { get; }
 
-    /// <summary>Creates the folder of the database file when it is missing.</summary>
+    /// <summary>Creates the database's folder (mode 0700) and file (mode 0600) when they are missing.</summary>
     public void EnsureFolder()
     {
         var folder = Path.GetDirectoryName(FilePath);
-        if (!string.IsNullOrEmpty(folder))
+        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
         {
-            Directory.CreateDirectory(folder);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder);
+            }
+            else
+            {
+                // The folder Weft makes for its database (by default its home) is its owner's alone.
+                Directory.CreateDirectory(Path.GetDirectoryName(folder) ?? folder);
+                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        if (!OperatingSystem.IsWindows() && !File.Exists(FilePath))
+        {
+            // Created empty with mode 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+            try
+            {
+                new FileStream(FilePath, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                }).Dispose();
+            }
+            catch (IOException) when (File.Exists(FilePath))
+            {
+                // Another process created it first.
+            }
         }
     }
 

@@ -31,9 +31,10 @@ internal sealed class ExpressionChecker(DagDefinition dag, TaskGraph graph, IRea
                     continue;
                 }
 
-                foreach (var reference in template!.References)
+                for (var k = 0; k < template!.References.Length; k++)
                 {
-                    var problem = Check(reference, t, i, ref ancestors);
+                    var reference = template.References[k];
+                    var problem = Check(reference, t, i, ref ancestors) ?? Placement(template, k, key, t);
                     if (problem is not null)
                     {
                         d.Add(Diagnostic.Error(Shift(at, reference.Offset), problem));
@@ -85,6 +86,30 @@ internal sealed class ExpressionChecker(DagDefinition dag, TaskGraph graph, IRea
                 var rootHint = NameSuggester.Hint(r.Root, Roots);
                 return $"unknown expression root '{r.Root}' in {expr}{(rootHint.Length > 0 ? rootHint + " E" : "; e")}xpressions start with params, tasks, run, dag, task or secrets";
         }
+    }
+
+    /// <summary>Refuses an expression that stands where its value could be read as code or leak.</summary>
+    private static string? Placement(Template template, int index, string key, TaskDefinition t)
+    {
+        var r = template.References[index];
+        var expr = $"${{{{ {r.Text} }}}}";
+        var where = $"'{expr}' in '{key}' of task '{DagValidator.Short(t.Id)}'";
+        if (key == "command" && t.Type == TaskType.Shell && template.ShellPlacements[index] is { Kind: ShellPlacementKind.Refused } refused)
+        {
+            return $"{where} {refused.Problem!.Replace("${{ x }}", expr, StringComparison.Ordinal)}";
+        }
+
+        if (key.StartsWith("args[", StringComparison.Ordinal) && r.Root == "secrets")
+        {
+            return $"{where} would put a secret on the script's command line, which every user of the machine can read; pass it through 'env' (env: {{ TOKEN: \"{expr}\" }}) and read $TOKEN in the script";
+        }
+
+        if (key == "url" && UrlPlaces.Of(string.Concat(template.Literals.Take(index + 1))) == UrlPlace.Scheme)
+        {
+            return $"{where} {UrlPlaces.SchemeProblem}";
+        }
+
+        return null;
     }
 
     private static string? Named(ExpressionReference r, string[] names, string expr)

@@ -18,6 +18,9 @@ public sealed class Template
     /// <summary>The text as written.</summary>
     public string Source { get; }
 
+    /// <summary>The text around the expressions: one more than <see cref="References"/>.</summary>
+    internal ImmutableArray<string> Literals => _literals;
+
     /// <summary>The expressions, in order.</summary>
     public ImmutableArray<ExpressionReference> References { get; }
 
@@ -70,11 +73,8 @@ public sealed class Template
     public static Template Parse(string text) =>
         TryParse(text, out var t, out var error, out var offset) ? t! : throw new FormatException($"{error} (at offset {offset})");
 
-    /// <summary>
-    /// Substitutes every expression. With <paramref name="shellQuote"/> each value becomes exactly one shell word
-    /// whatever it holds, quoted to suit where it stands (bare, inside double quotes, or inside single quotes).
-    /// </summary>
-    public string Render(Func<ExpressionReference, string> resolve, bool shellQuote = false)
+    /// <summary>Substitutes every expression with its value as it is (for URLs, headers, env values and args).</summary>
+    public string Render(Func<ExpressionReference, string> resolve)
     {
         if (IsLiteral)
         {
@@ -82,20 +82,61 @@ public sealed class Template
         }
 
         var sb = new StringBuilder(Source.Length + 32);
-        var quote = ShellQuoteContext.None;
         for (var i = 0; i < References.Length; i++)
         {
             sb.Append(_literals[i]);
-            var value = resolve(References[i]);
-            if (shellQuote)
+            sb.Append(resolve(References[i]));
+        }
+
+        sb.Append(_literals[^1]);
+        return sb.ToString();
+    }
+
+    /// <summary>The name of the environment variable that carries the value of expression <paramref name="index"/> (0-based).</summary>
+    public static string ShellVariable(int index) => $"WEFT_V_{index + 1}";
+
+    /// <summary>Where each expression stands in the text read as a bash command (computed once).</summary>
+    internal ImmutableArray<ShellPlacement> ShellPlacements =>
+        _placements.IsDefault ? (_placements = [.. ShellScanner.Scan(_literals)]) : _placements;
+
+    private ImmutableArray<ShellPlacement> _placements;
+
+    /// <summary>
+    /// Renders the text as a bash command in which no value is ever shell text: each expression becomes a reference
+    /// to an environment variable (<c>"$WEFT_V_1"</c> where it stands unquoted, <c>${WEFT_V_1}</c> inside double
+    /// quotes), and <paramref name="variables"/> receives the values to put in the environment.
+    /// </summary>
+    /// <exception cref="FormatException">An expression stands where no value can be inserted safely.</exception>
+    public string RenderShell(Func<ExpressionReference, string> resolve, IDictionary<string, string> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        if (IsLiteral)
+        {
+            return Source;
+        }
+
+        var placements = ShellPlacements;
+        var sb = new StringBuilder(Source.Length + 32);
+        for (var i = 0; i < References.Length; i++)
+        {
+            sb.Append(_literals[i]);
+            var name = ShellVariable(i);
+            switch (placements[i].Kind)
             {
-                quote = ShellQuoting.Advance(quote, _literals[i]);
-                sb.Append(ShellQuoting.QuoteIn(quote, value));
+                case ShellPlacementKind.Word:
+                    sb.Append("\"$").Append(name).Append('"');
+                    break;
+                case ShellPlacementKind.Expanded:
+                    sb.Append("${").Append(name).Append('}');
+                    break;
+                case ShellPlacementKind.ParameterWord:
+                    sb.Append("\"${").Append(name).Append("}\"");
+                    break;
+                default:
+                    throw new FormatException($"'${{{{ {References[i].Text} }}}}' {placements[i].Problem}");
             }
-            else
-            {
-                sb.Append(value);
-            }
+
+            variables[name] = resolve(References[i]);
         }
 
         sb.Append(_literals[^1]);

@@ -26,7 +26,7 @@ internal sealed class Executor : IAsyncDisposable
     private readonly RunExecutor _runs;
     private readonly ExecutorOptions _options;
     private readonly SemaphoreSlim _secretsLock = new(1, 1);
-    private (DateTimeOffset At, IReadOnlyDictionary<string, string> Values)? _secrets;
+    private (DateTimeOffset At, IReadOnlyDictionary<string, string> Values, SecretMasker Masker)? _secrets;
 
     private Executor(IStateStore store, ExecutorSettings settings, OwnerLease lease, IReadOnlyList<PoolRecord> pools, TimeProvider time, ILogger logger)
     {
@@ -44,6 +44,7 @@ internal sealed class Executor : IAsyncDisposable
             Slots = Slots,
             WaitForDatabase = settings.WaitForDatabase,
             Secrets = name => _secrets is { } s && s.Values.TryGetValue(name, out var value) ? value : null,
+            Masker = () => _secrets?.Masker ?? SecretMasker.None,
         };
         _runs = new RunExecutor(store, _options, settings.Runners ?? TaskRunnerRegistry.CreateDefault(), lease, time: time, logger: logger);
     }
@@ -63,6 +64,7 @@ internal sealed class Executor : IAsyncDisposable
     /// <summary>Registers this process as an owner and starts renewing its lease.</summary>
     public static async Task<Executor> StartAsync(IStateStore store, ExecutorSettings settings, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
+        HomeFolder.Ensure(settings.Home);
         var health = new StoreHealth(time);
         var lease = await OwnerLease.StartAsync(store, settings.Kind, settings.Lease, health, time, logger, cancellationToken).ConfigureAwait(false);
         try
@@ -200,7 +202,7 @@ internal sealed class Executor : IAsyncDisposable
             IReadOnlyDictionary<string, string> values = records.Count == 0
                 ? new Dictionary<string, string>()
                 : await (await SecretVault.OpenAsync(access, _settings.Home, cancellationToken).ConfigureAwait(false)).LoadAllAsync(cancellationToken).ConfigureAwait(false);
-            _secrets = (_time.GetUtcNow(), values);
+            _secrets = (_time.GetUtcNow(), values, values.Count == 0 ? SecretMasker.None : new SecretMasker(values.Values));
         }
         finally
         {

@@ -38,4 +38,7 @@ internal sealed class ExecutorOptions
 
     /// <summary>Looks up a secret's value.</summary>
     public Func<string, string?> Secrets { get; init; } = _ => null;
+
+    /// <summary>Masks every known secret: applied to an attempt's log, outputs and reason before they are stored.</summary>
+    public Func<Weft.Engine.Secrets.SecretMasker> Masker { get; init; } = () => Weft.Engine.Secrets.SecretMasker.None;
 }

@@ -2,6 +2,7 @@ using Weft.Core.Dags;
 using Weft.Core.Runs;
 using Weft.Engine.Logs;
 using Weft.Engine.Runners;
+using Weft.Engine.Secrets;
 using Weft.Engine.Storage;
 
 namespace Weft.Engine.Execution;
@@ -102,6 +103,10 @@ internal sealed partial class RunExecutor
             {
                 var task = _run.Tasks[attempt.TaskId];
                 var inst = _run.Instances[attempt.TaskId];
+                var masker = _x._options.Masker();
+                var file = new FileTaskLog(TaskLogPaths.For(_x._options.Home, inst.DagId, inst.RunId, task.Id, inst.TryNumber), null,
+                    // An attempt whose log cannot be written is stopped and fails with the reason (retries apply).
+                    _ => attempt.Stop.Cancel());
                 var context = new TaskExecutionContext
                 {
                     Dag = _run.Dag,
@@ -119,12 +124,10 @@ internal sealed partial class RunExecutor
                     Secrets = _x._options.Secrets,
                     TmpDir = TmpDir(),
                     TasksDir = _x._options.TasksDir,
-                    Log = new FileTaskLog(TaskLogPaths.For(_x._options.Home, inst.DagId, inst.RunId, task.Id, inst.TryNumber), null,
-                        // An attempt whose log cannot be written is stopped and fails with the reason (retries apply).
-                        _ => attempt.Stop.Cancel()),
+                    Log = MaskingTaskLog.Wrap(file, masker),
                 };
                 var runner = _x._runners.Get(task.Type);
-                _ = Task.Run(() => RunAttemptAsync(runner, context, attempt));
+                _ = Task.Run(() => RunAttemptAsync(runner, context, attempt, masker, file));
             }
 
             _toLaunch.Clear();
@@ -132,7 +135,7 @@ internal sealed partial class RunExecutor
 
         private IReadOnlyDictionary<string, System.Text.Json.JsonElement>? _params;
 
-        private async Task RunAttemptAsync(ITaskRunner runner, TaskExecutionContext context, RunningAttempt attempt)
+        private async Task RunAttemptAsync(ITaskRunner runner, TaskExecutionContext context, RunningAttempt attempt, SecretMasker masker, FileTaskLog file)
         {
             TaskResult result;
             using var linked = attempt.Timeout is null
@@ -153,12 +156,13 @@ internal sealed partial class RunExecutor
                 (context.Log as IDisposable)?.Dispose();
             }
 
-            if (context.Log is FileTaskLog { Failure: { } logFailure })
+            if (file.Failure is { } logFailure)
             {
                 result = TaskResult.Failed(logFailure);
             }
 
-            _finished.Writer.TryWrite(new AttemptFinished(attempt, result, _x._time.GetUtcNow()));
+            // Masked before anything is stored: outputs and reason reach the database, the API, the CLI and hooks.
+            _finished.Writer.TryWrite(new AttemptFinished(attempt, result.Masked(masker), _x._time.GetUtcNow()));
         }
     }
 }

@@ -13,6 +13,15 @@ internal sealed record TaskResult(TaskOutcome Outcome, int? ExitCode, string? Re
 {
     private static readonly IReadOnlyDictionary<string, string> NoOutputs = new Dictionary<string, string>();
 
+    /// <summary>The result with every secret masked in its reason and outputs.</summary>
+    public TaskResult Masked(Secrets.SecretMasker masker) => masker.IsEmpty
+        ? this
+        : this with
+        {
+            Reason = Reason is null ? null : masker.Mask(Reason),
+            Outputs = Outputs.ToDictionary(o => o.Key, o => masker.Mask(o.Value), StringComparer.Ordinal),
+        };
+
     public static TaskResult Succeeded(IReadOnlyDictionary<string, string>? outputs = null, int? exitCode = null) =>
         new(TaskOutcome.Success, exitCode, null, outputs ?? NoOutputs);
 

@@ -141,9 +141,14 @@ public class DagLoaderErrorTests
         AssertError(r, 18, 19, "unclosed expression");
         AssertError(r, 19, 13, "tasks.extract.bogus", "tasks.ID.outputs.KEY");
         AssertError(r, 19, 43, "'nope', which is not a task");
-        // Transitively upstream and secrets are fine.
-        Assert.DoesNotContain(r.Diagnostics, d => d.Message.Contains("tasks.extract.outputs.rows", StringComparison.Ordinal));
-        Assert.DoesNotContain(r.Diagnostics, d => d.Message.Contains("secrets.token", StringComparison.Ordinal));
+        // A secret in args would be on the process's command line.
+        AssertError(r, 19, 70, "secrets.token", "command line", "env");
+        // Transitively upstream is fine.
+        Assert.DoesNotContain(r.Diagnostics, d => d.Message.Contains("tasks.extract.outputs.rows }}' in 'command' of task 'load'", StringComparison.Ordinal));
+        // Unsafe placements in a shell command, and a url that a value would start.
+        AssertError(r, 22, 23, "'${{ params.date }}' in 'command' of task 'unsafe' stands inside single quotes", "use double quotes");
+        AssertError(r, 22, 55, "stands in arithmetic", "n=${{ tasks.extract.outputs.rows }}");
+        AssertError(r, 25, 11, "in 'url' of task 'call'", "write the scheme in the url");
     }
 
     [Fact]

@@ -39,32 +39,63 @@ public class TemplateTests
     [Theory]
     [InlineData("printf %s ${{ params.v }}")]
     [InlineData("printf %s \"${{ params.v }}\"")]
-    [InlineData("printf %s '${{ params.v }}'")]
     [InlineData("printf %s \"pre ${{ params.v }} post\"")]
-    [InlineData("printf %s 'pre ${{ params.v }} post'")]
-    public void Render_ShellQuoted_ValueStaysOneWordInEveryQuoteContext(string command)
+    [InlineData("printf %s \"$(printf %s ${{ params.v }})\"")]
+    [InlineData("printf %s \"`printf %s ${{ params.v }}`\"")]
+    public void RenderShell_ValueArrivesExactlyInEveryQuoteContext(string command)
     {
         var t = Template.Parse(command);
-        var rendered = t.Render(_ => Evil, shellQuote: true);
+        var values = new Dictionary<string, string>();
+        var rendered = t.RenderShell(_ => Evil, values);
 
-        var output = RunBash(rendered);
+        var output = RunBash(rendered, values);
 
         var expected = command.Contains("pre ", StringComparison.Ordinal) ? $"pre {Evil} post" : Evil;
         Assert.Equal(expected, output);
+        Assert.DoesNotContain(Evil, rendered, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("printf %s '${{ params.v }}'", "single quotes")]
+    [InlineData("printf %s $'${{ params.v }}'", "$'…'")]
+    [InlineData("echo $(( ${{ params.v }} + 1 ))", "arithmetic")]
+    [InlineData("(( n = ${{ params.v }} ))", "arithmetic")]
+    [InlineData("let n=${{ params.v }}", "arithmetic")]
+    [InlineData("a[${{ params.v }}]=1", "arithmetic")]
+    [InlineData("[[ ${{ params.v }} -eq 1 ]]", "arithmetic")]
+    [InlineData("echo $${{ params.v }}", "variable name")]
+    [InlineData("echo ${${{ params.v }}}", "variable name")]
+    [InlineData("echo \\${{ params.v }}", "backslash")]
+    [InlineData("cat <<'EOF'\n${{ params.v }}\nEOF", "delimiter is quoted")]
+    [InlineData("cat <<${{ params.v }}\nx\n", "delimiter")]
+    public void ShellPlacements_UnsafePlace_IsRefusedWithAMessage(string command, string words)
+    {
+        var t = Template.Parse(command);
+
+        var placement = Assert.Single(t.ShellPlacements);
+        Assert.Equal(ShellPlacementKind.Refused, placement.Kind);
+        Assert.Contains(words, placement.Problem, StringComparison.Ordinal);
+        Assert.Throws<FormatException>(() => t.RenderShell(_ => "1", new Dictionary<string, string>()));
     }
 
     [Fact]
-    public void Render_ShellQuoted_TwoValuesAreTwoWords()
+    public void RenderShell_TwoValuesAreTwoWords()
     {
         var t = Template.Parse("printf '[%s]' ${{ params.a }} ${{ params.b }}");
-        var rendered = t.Render(r => r.Path[0] == "a" ? "a b; echo pwned" : "", shellQuote: true);
+        var values = new Dictionary<string, string>();
+        var rendered = t.RenderShell(r => r.Path[0] == "a" ? "a b; echo pwned" : "", values);
 
-        Assert.Equal("[a b; echo pwned][]", RunBash(rendered));
+        Assert.Equal("[a b; echo pwned][]", RunBash(rendered, values));
     }
 
-    private static string RunBash(string command)
+    private static string RunBash(string command, Dictionary<string, string> environment)
     {
         var psi = new ProcessStartInfo("/bin/bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+
         psi.ArgumentList.Add("-eo");
         psi.ArgumentList.Add("pipefail");
         psi.ArgumentList.Add("-c");

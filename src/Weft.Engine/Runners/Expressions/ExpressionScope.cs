@@ -16,27 +16,95 @@ internal sealed class ExpressionScope(TaskExecutionContext context)
     /// <summary>The secret values resolved so far (for masking).</summary>
     public IReadOnlyList<string> SecretValues => _secretValues ?? (IReadOnlyList<string>)[];
 
-    /// <summary>Renders a field; with <paramref name="shellQuote"/> each value becomes one shell word.</summary>
-    /// <exception cref="TaskSetupException">An expression cannot be resolved (an unknown secret).</exception>
-    public string Render(string text, bool shellQuote = false)
+    /// <summary>Renders a field with each value as it is; <paramref name="forProcess"/> refuses NUL, which no process can receive.</summary>
+    /// <exception cref="TaskSetupException">An expression cannot be resolved (an unknown secret) or its value cannot be passed.</exception>
+    public string Render(string text, bool forProcess = false)
     {
         // Most fields hold no expression; skip the parse for them.
+        return text.Contains("${{", StringComparison.Ordinal)
+            ? Parse(text).Render(forProcess ? ProcessValue : Resolve)
+            : text;
+    }
+
+    /// <summary>
+    /// Renders a bash command in which every value is a reference to an environment variable, added to
+    /// <paramref name="variables"/>; the value itself is never read as shell text.
+    /// </summary>
+    /// <exception cref="TaskSetupException">An expression cannot be resolved or stands where no value is safe.</exception>
+    public string RenderShell(string text, IDictionary<string, string> variables)
+    {
         if (!text.Contains("${{", StringComparison.Ordinal))
         {
             return text;
         }
 
-        Template template;
         try
         {
-            template = Template.Parse(text);
+            return Parse(text).RenderShell(ProcessValue, variables);
+        }
+        catch (FormatException e)
+        {
+            throw new TaskSetupException(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Renders a URL: a value in the path, query or fragment is percent-encoded, so it stays one segment or one
+    /// query value; a value in the host part must be a host name, address or port.
+    /// </summary>
+    /// <exception cref="TaskSetupException">An expression cannot be resolved or its value cannot stand in the host part.</exception>
+    public string RenderUrl(string text)
+    {
+        if (!text.Contains("${{", StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var template = Parse(text);
+        var sb = new System.Text.StringBuilder(text.Length + 32);
+        for (var i = 0; i < template.References.Length; i++)
+        {
+            sb.Append(template.Literals[i]);
+            var reference = template.References[i];
+            var value = Resolve(reference);
+            switch (UrlPlaces.Of(sb.ToString()))
+            {
+                case UrlPlace.Authority when UrlPlaces.IsHostText(value):
+                    sb.Append(value);
+                    break;
+                case UrlPlace.Authority:
+                    throw new TaskSetupException($"the value of '${{{{ {reference.Text} }}}}' stands in the url's host part but is not a host name, address or port");
+                case UrlPlace.Rest:
+                    sb.Append(Uri.EscapeDataString(value));
+                    break;
+                default:
+                    throw new TaskSetupException($"'${{{{ {reference.Text} }}}}' {UrlPlaces.SchemeProblem}");
+            }
+        }
+
+        sb.Append(template.Literals[^1]);
+        return sb.ToString();
+    }
+
+    private static Template Parse(string text)
+    {
+        try
+        {
+            return Template.Parse(text);
         }
         catch (FormatException e)
         {
             throw new TaskSetupException($"invalid expression in '{text}': {e.Message}");
         }
+    }
 
-        return template.Render(Resolve, shellQuote);
+    /// <summary>A value that goes into a process's environment or arguments.</summary>
+    private string ProcessValue(ExpressionReference reference)
+    {
+        var value = Resolve(reference);
+        return value.Contains('\0', StringComparison.Ordinal)
+            ? throw new TaskSetupException($"the value of '${{{{ {reference.Text} }}}}' holds a NUL character, which cannot be passed to a process")
+            : value;
     }
 
     /// <summary>The value of one reference.</summary>

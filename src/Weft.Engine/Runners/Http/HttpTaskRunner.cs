@@ -93,7 +93,7 @@ internal sealed class HttpTaskRunner : ITaskRunner
 
     private static HttpRequestMessage BuildRequest(TaskDefinition task, ExpressionScope scope)
     {
-        var url = scope.Render(task.Url!);
+        var url = scope.RenderUrl(task.Url!);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             throw new TaskSetupException($"invalid url '{url}': expected an absolute http or https URL");
@@ -108,6 +108,12 @@ internal sealed class HttpTaskRunner : ITaskRunner
         foreach (var (name, template) in task.Headers)
         {
             var value = scope.Render(template);
+            if (value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+            {
+                // A line break would end the header and start another one (or the body).
+                throw new TaskSetupException($"the header '{name}' holds a line break or NUL after substitution");
+            }
+
             // Content headers (Content-Type …) live on the content, not the request.
             if (!request.Headers.TryAddWithoutValidation(name, value))
             {

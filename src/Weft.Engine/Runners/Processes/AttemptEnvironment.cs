@@ -36,7 +36,7 @@ internal static class AttemptEnvironment
         };
         foreach (var (name, value) in context.Task.Env)
         {
-            env[name] = scope.Render(value);
+            env[name] = scope.Render(value, forProcess: true);
         }
 
         return env;

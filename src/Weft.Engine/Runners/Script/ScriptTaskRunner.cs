@@ -32,7 +32,7 @@ internal sealed class ScriptTaskRunner : ITaskRunner
             arguments = new List<string>(context.Task.Args.Length + 1);
             foreach (var arg in context.Task.Args)
             {
-                arguments.Add(scope.Render(arg));
+                arguments.Add(scope.Render(arg, forProcess: true));
             }
 
             attempt = ProcessAttempt.Prepare(context, scope);

@@ -13,7 +13,8 @@ internal sealed record ShellRunnerOptions(bool DirectStart = true, bool DirectSt
 
 /// <summary>
 /// <c>type: shell</c>: runs <c>command</c> with <c>/bin/bash -eo pipefail -c</c>, as GitHub Actions does, or starts
-/// the program directly when the command has no shell syntax. Substituted values are each one shell word.
+/// the program directly when the command has no shell syntax. Substituted values reach bash through environment
+/// variables (<c>"$WEFT_V_1"</c>), so no value is ever read as shell text and none is on bash's command line.
 /// </summary>
 internal sealed class ShellTaskRunner(ShellRunnerOptions? options = null) : ITaskRunner
 {
@@ -36,8 +37,13 @@ internal sealed class ShellTaskRunner(ShellRunnerOptions? options = null) : ITas
         try
         {
             var scope = new ExpressionScope(context);
-            command = scope.Render(context.Task.Command, shellQuote: true);
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            command = scope.RenderShell(context.Task.Command, values);
             attempt = ProcessAttempt.Prepare(context, scope);
+            foreach (var (name, value) in values)
+            {
+                attempt.Environment[name] = value;
+            }
         }
         catch (TaskSetupException e)
         {

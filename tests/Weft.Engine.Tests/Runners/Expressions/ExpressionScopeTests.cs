@@ -49,11 +49,26 @@ public sealed class ExpressionScopeTests : IDisposable
     }
 
     [Fact]
-    public void Render_ShellQuote_MakesOneWord()
+    public void RenderShell_ValueGoesToAVariable_NotIntoTheCommand()
     {
         _fx.SetParam("p", "a b'c");
+        var values = new Dictionary<string, string>();
 
-        Assert.Equal("echo 'a b'\\''c'", Scope().Render("echo ${{ params.p }}", shellQuote: true));
+        Assert.Equal("echo \"$WEFT_V_1\" \"${WEFT_V_2}\"", Scope().RenderShell("echo ${{ params.p }} \"${{ params.p }}\"", values));
+        Assert.Equal("a b'c", values["WEFT_V_1"]);
+        Assert.Equal("a b'c", values["WEFT_V_2"]);
+    }
+
+    [Fact]
+    public void RenderUrl_ValueInPathOrQuery_IsPercentEncoded()
+    {
+        _fx.SetParam("p", "a b/&c=d#e");
+        _fx.SetParam("host", "example.test:8080");
+
+        Assert.Equal("http://example.test:8080/x/a%20b%2F%26c%3Dd%23e?q=a%20b%2F%26c%3Dd%23e",
+            Scope().RenderUrl("http://${{ params.host }}/x/${{ params.p }}?q=${{ params.p }}"));
+        var e = Assert.Throws<TaskSetupException>(() => Scope().RenderUrl("http://${{ params.p }}/x"));
+        Assert.Contains("host part", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
