@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,10 @@ internal static class WeftServer
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        // The host logs a failed start (a busy port) with its whole stack before rethrowing; `weft server` reports
+        // the exception itself in one line (with the stack under --verbose). A failing background service still
+        // shows: that is logged at Critical.
+        ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
     };
 
     /// <summary>Builds the application; run it with <c>RunAsync</c>.</summary>
@@ -178,8 +183,12 @@ internal static class WeftServer
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        if (settings.KnownProxies.Length > 0)
+        {
+            app.UseForwardedHeaders(ForwardedFor(settings.KnownProxies));
+        }
+
         app.UseMiddleware<BodyLimitMiddleware>();
-        app.UseMiddleware<AuthFailureMiddleware>();
         if (settings.CorsOrigins.Length > 0)
         {
             app.UseCors();
@@ -187,6 +196,30 @@ internal static class WeftServer
 
         app.UseAuthentication();
         app.UseAuthorization();
+    }
+
+    /// <summary>
+    /// X-Forwarded-For, believed only from the configured proxies: the client address (what the failed-authentication
+    /// limit counts by) is the right-most entry not added by one of them. From anyone else the header is ignored.
+    /// </summary>
+    private static ForwardedHeadersOptions ForwardedFor(string[] proxies)
+    {
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = null };
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var proxy in proxies)
+        {
+            if (proxy.Contains('/', StringComparison.Ordinal))
+            {
+                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy));
+            }
+            else
+            {
+                options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        }
+
+        return options;
     }
 
     private static void MapEndpoints(WebApplication app)
