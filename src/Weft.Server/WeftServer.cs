@@ -133,7 +133,15 @@ internal static class WeftServer
             services.AddSingleton<IHostedService>(factory);
         }
 
-        services.AddProblemDetails();
+        // A body or parameter the binder refuses becomes an exception, so its problem details can say what is wrong.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            if (c.Exception is BadHttpRequestException bad && c.ProblemDetails.Detail is null)
+            {
+                c.ProblemDetails.Detail = BadRequestDetail.For(bad);
+            }
+        });
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -181,6 +189,8 @@ internal static class WeftServer
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // A client's bad request is answered, not logged as a server error.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
         if (settings.KnownProxies.Length > 0)

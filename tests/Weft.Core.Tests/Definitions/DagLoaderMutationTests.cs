@@ -56,7 +56,7 @@ public class DagLoaderMutationTests
                     throw;
                 }
 
-                var lines = text.Split('\n').Length;
+                var lines = LineCount(text);
                 foreach (var d in result.Diagnostics)
                 {
                     Assert.False(d.Message.Contains("internal error", StringComparison.Ordinal), $"{example} case {i} as {name}: {d}\n---\n{text}");
@@ -103,6 +103,10 @@ public class DagLoaderMutationTests
 
         return sb.ToString();
     }
+
+    // Lines as YAML counts them: \r\n, \r, \n, NEL and the Unicode line and paragraph separators each end one.
+    private static int LineCount(string text) =>
+        text.Replace("\r\n", "\n", StringComparison.Ordinal).Count(c => c is '\n' or '\r' or '\u0085' or '\u2028' or '\u2029') + 1;
 
     // Stable across processes (string.GetHashCode is randomized), so a failing case can be replayed.
     private static int HashCode(string s)

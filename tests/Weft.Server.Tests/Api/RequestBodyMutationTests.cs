@@ -97,16 +97,39 @@ public sealed class RequestBodyMutationTests
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
-    [Fact]
-    public async Task LoneSurrogateInConf_Is400_SayingWhatIsWrong()
+    [Theory]
+    [InlineData("POST", "/api/v1/dags/hello/dagRuns", """{"conf":{"who":"\ud800"}}""")]
+    [InlineData("POST", "/api/v1/dags/hello/dagRuns", """{"conf":{"who":{"\udc00":1}}}""")]
+    [InlineData("POST", "/api/v1/dags/hello/dagRuns", """{"run_id":"\ud800"}""")]
+    [InlineData("PATCH", "/api/v1/dags/hello/dagRuns/r1", """{"state":"\ud800"}""")]
+    [InlineData("POST", "/api/v1/tokens", """{"name":"\ud800","role":"viewer"}""")]
+    [InlineData("PUT", "/api/v1/secrets/s1", """{"value":"a\udc00"}""")]
+    public async Task LoneSurrogateEscape_Is400_SayingWhatIsWrong(string method, string url, string body)
     {
         await using var server = await ServerHarness.StartAsync();
-        using var response = await server.As(Roles.Operator).PostAsync("/api/v1/dags/hello/dagRuns",
-            new StringContent("""{"conf":{"who":"\ud800"}}""", Encoding.UTF8, "application/json"));
+        using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var response = await server.As(Roles.Admin).SendAsync(request);
 
         await AuthTests.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         var detail = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString();
         Assert.Contains("UTF-16", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("PATCH", "/api/v1/dags/hello/dagRuns/r1", """{"state": 5}""", "$.state")]
+    [InlineData("POST", "/api/v1/pools", """{"name": "p", "slots": "many"}""", "$.slots")]
+    [InlineData("POST", "/api/v1/dags/hello/dagRuns/r1/clear", """{"task_ids": "greet"}""", "$.task_ids")]
+    public async Task WrongJsonType_Is400_NamingWhereItStands(string method, string url, string body, string path)
+    {
+        await using var server = await ServerHarness.StartAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var response = await server.As(Roles.Admin).SendAsync(request);
+
+        await AuthTests.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var detail = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString();
+        Assert.Contains(path, detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Weft.", detail, StringComparison.Ordinal);
     }
 
     /// <summary>
