@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,10 @@ internal static class WeftServer
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        // The host logs a failed start (a busy port) with its whole stack before rethrowing; `weft server` reports
+        // the exception itself in one line (with the stack under --verbose). A failing background service still
+        // shows: that is logged at Critical.
+        ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
     };
 
     /// <summary>Builds the application; run it with <c>RunAsync</c>.</summary>
@@ -128,7 +133,15 @@ internal static class WeftServer
             services.AddSingleton<IHostedService>(factory);
         }
 
-        services.AddProblemDetails();
+        // A body or parameter the binder refuses becomes an exception, so its problem details can say what is wrong.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            if (c.Exception is BadHttpRequestException bad && c.ProblemDetails.Detail is null)
+            {
+                c.ProblemDetails.Detail = BadRequestDetail.For(bad);
+            }
+        });
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -176,10 +189,16 @@ internal static class WeftServer
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // A client's bad request is answered, not logged as a server error.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
+        if (settings.KnownProxies.Length > 0)
+        {
+            app.UseForwardedHeaders(ForwardedFor(settings.KnownProxies));
+        }
+
         app.UseMiddleware<BodyLimitMiddleware>();
-        app.UseMiddleware<AuthFailureMiddleware>();
         if (settings.CorsOrigins.Length > 0)
         {
             app.UseCors();
@@ -187,6 +206,30 @@ internal static class WeftServer
 
         app.UseAuthentication();
         app.UseAuthorization();
+    }
+
+    /// <summary>
+    /// X-Forwarded-For, believed only from the configured proxies: the client address (what the failed-authentication
+    /// limit counts by) is the right-most entry not added by one of them. From anyone else the header is ignored.
+    /// </summary>
+    private static ForwardedHeadersOptions ForwardedFor(string[] proxies)
+    {
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = null };
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var proxy in proxies)
+        {
+            if (proxy.Contains('/', StringComparison.Ordinal))
+            {
+                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy));
+            }
+            else
+            {
+                options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        }
+
+        return options;
     }
 
     private static void MapEndpoints(WebApplication app)

@@ -134,6 +134,6 @@ public sealed partial class KestrelEndToEndTests
         return ((HttpStatusCode)int.Parse(status!.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), rest.ToString());
     }
 
-    [GeneratedRegex(@"http://127\.0\.0\.1:(?<port>\d+)/\?token=(?<token>weft_[A-Za-z0-9_-]+)")]
+    [GeneratedRegex(@"http://127\.0\.0\.1:(?<port>\d+)/#token=(?<token>weft_[A-Za-z0-9_-]+)")]
     private static partial Regex LoginUrl();
 }

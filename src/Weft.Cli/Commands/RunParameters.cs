@@ -77,8 +77,13 @@ internal static class RunParameters
             throw CliException.Usage($"{source}: not valid JSON: {e.Message}", "--params takes a JSON object, e.g. --params '{\"date\": \"2024-01-01\"}'");
         }
 
-        return element.ValueKind == JsonValueKind.Object
-            ? element
-            : throw CliException.Usage($"{source}: expected a JSON object of parameters, found {element.ValueKind.ToString().ToLowerInvariant()}");
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw CliException.Usage($"{source}: expected a JSON object of parameters, found {element.ValueKind.ToString().ToLowerInvariant()}");
+        }
+
+        return Weft.Server.Api.JsonUtf16.FindInvalid(element, source) is { } invalid
+            ? throw CliException.Usage(Weft.Server.Api.JsonUtf16.Message(invalid))
+            : element;
     }
 }

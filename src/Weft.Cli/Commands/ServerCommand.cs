@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Weft.Server;
 using Weft.Server.Hosting;
@@ -10,7 +13,7 @@ namespace Weft.Cli.Commands;
 /// <c>weft server [--urls URL]</c>: the REST API, the DAGs folder registrar and a local executor in one process,
 /// until Ctrl+C or SIGTERM. Further <c>--Server:KEY=VALUE</c> arguments set server options.
 /// </summary>
-internal sealed class ServerCommand : WeftCommand
+internal sealed partial class ServerCommand : WeftCommand
 {
     private readonly Option<string?> _urls = new("--urls")
     {
@@ -69,10 +72,40 @@ internal sealed class ServerCommand : WeftCommand
             await using (app.ConfigureAwait(false))
             {
                 context.WriteInfo($"weft server: DAGs from {context.DagsFolder}, database {context.Database}");
-                await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(app, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Stopped before disposal, so the background services already started end as stopped, not
+                    // as faulted (which the host would log with their stacks).
+                    try
+                    {
+                        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception stop) when (stop is not OutOfMemoryException)
+                    {
+                        // The failed start is what the user needs to read; a failure to stop after it adds nothing.
+                    }
+
+                    if (ex is IOException { InnerException: AddressInUseException })
+                    {
+                        // Nothing was created: the first token is made only once the listener is bound.
+                        var address = BoundAddress().Match(ex.Message) is { Success: true } m ? m.Groups["url"].Value : "the address";
+                        throw new CliException(ExitCodes.Infrastructure, $"cannot listen on {address} (another process holds it; choose another with --urls): address already in use");
+                    }
+
+                    throw;
+                }
+
+                await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
         return ExitCodes.Success;
     }
+
+    [GeneratedRegex(@"address (?<url>\S+?): address already in use")]
+    private static partial Regex BoundAddress();
 }

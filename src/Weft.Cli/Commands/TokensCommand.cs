@@ -47,7 +47,7 @@ internal sealed class TokensCreateCommand : WeftCommand
         await using (state.ConfigureAwait(false))
         {
             var token = await ApiTokens.CreateAsync(access, name, role, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false)
-                ?? throw CliException.Usage($"a token named '{name}' exists", "pick another name, or revoke it first (names are not reused)");
+                ?? throw CliException.Usage($"a token named '{name}' exists", "pick another name: a name stays taken after its token is revoked ('weft tokens list' shows them all)");
             if (context.Json)
             {
                 context.WriteJson(new CreatedTokenJson(name, role, token));

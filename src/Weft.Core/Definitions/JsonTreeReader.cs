@@ -37,7 +37,13 @@ internal static class JsonTreeReader
                         builder.Close();
                         break;
                     case JsonTokenType.PropertyName or JsonTokenType.String:
-                        builder.Add(new ScalarNode(at, reader.GetString()!, true, reader.ValueIsEscaped ? -1 : 1), null);
+                        if (!TryGetString(ref reader, out var value))
+                        {
+                            diagnostics.Add(Diagnostic.Error(at, "invalid JSON: the string holds an escape that is not valid UTF-16 (a lone surrogate such as \\ud800); write the character itself or a surrogate pair"));
+                            return null;
+                        }
+
+                        builder.Add(new ScalarNode(at, value, true, reader.ValueIsEscaped ? -1 : 1), null);
                         break;
                     case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null:
                         builder.Add(new ScalarNode(at, Encoding.UTF8.GetString(reader.ValueSpan), false, 0), null);
@@ -59,6 +65,21 @@ internal static class JsonTreeReader
         }
 
         return builder.Root;
+    }
+
+    // The reader checks escapes only when a string is unescaped; a lone surrogate (\ud800) throws there.
+    private static bool TryGetString(ref Utf8JsonReader reader, out string value)
+    {
+        try
+        {
+            value = reader.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = string.Empty;
+            return false;
+        }
     }
 
     private static string CleanMessage(string message)

@@ -17,11 +17,13 @@ internal static partial class YamlTreeReader
     public static SourceNode? Read(string text, string file, List<Diagnostic> diagnostics)
     {
         var builder = new TreeBuilder(file, diagnostics);
-        var parser = new Parser(new StringReader(text));
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new Parser(scanner);
+        var flows = new Stack<(char Bracket, Mark Start)>();
         var documents = 0;
         try
         {
-            while (parser.MoveNext())
+            while (MoveNext(parser, scanner, flows, file))
             {
                 var ev = parser.Current!;
                 switch (ev)
@@ -36,12 +38,15 @@ internal static partial class YamlTreeReader
                         builder.Alias(a.Value.Value, At(file, a.Start));
                         break;
                     case MappingStart m:
+                        flows.Push((m.Style == MappingStyle.Flow ? '{' : ' ', m.Start));
                         builder.Open(new MapNode(At(file, m.Start)), m.Anchor.IsEmpty ? null : m.Anchor.Value);
                         break;
                     case SequenceStart q:
+                        flows.Push((q.Style == SequenceStyle.Flow ? '[' : ' ', q.Start));
                         builder.Open(new ListNode(At(file, q.Start)), q.Anchor.IsEmpty ? null : q.Anchor.Value);
                         break;
                     case MappingEnd or SequenceEnd:
+                        flows.TryPop(out _);
                         builder.Close();
                         break;
                 }
@@ -59,6 +64,28 @@ internal static partial class YamlTreeReader
         }
 
         return builder.Root;
+    }
+
+    /// <summary>
+    /// The parser's next event. YamlDotNet's scanner throws exceptions other than <see cref="YamlException"/> on some
+    /// malformed input (an unclosed '[' followed by more keys gives InvalidOperationException, with no position);
+    /// those become a <see cref="YamlException"/> at the scanner's position, naming the unclosed bracket if any.
+    /// </summary>
+    private static bool MoveNext(Parser parser, Scanner scanner, Stack<(char Bracket, Mark Start)> open, string file)
+    {
+        try
+        {
+            return parser.MoveNext();
+        }
+        catch (Exception ex) when (ex is not (YamlException or OutOfMemoryException))
+        {
+            var at = scanner.CurrentPosition;
+            var unclosed = open.FirstOrDefault(o => o.Bracket != ' ');
+            var message = unclosed.Bracket != '\0'
+                ? $"the '{unclosed.Bracket}' at {At(file, unclosed.Start).Line}:{At(file, unclosed.Start).Column} is not closed before this point; close it with '{(unclosed.Bracket == '[' ? ']' : '}')}'"
+                : "the text cannot be read as YAML from here (check the indentation and the quotes)";
+            throw new YamlException(at, at, message, ex);
+        }
     }
 
     private static ScalarNode ReadScalar(string file, string text, Scalar s)

@@ -177,6 +177,12 @@ internal static class DagRunEndpoints
             return false;
         }
 
+        if (JsonUtf16.FindInvalid(element, "conf") is { } invalid)
+        {
+            error = JsonUtf16.Message(invalid);
+            return false;
+        }
+
         var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {

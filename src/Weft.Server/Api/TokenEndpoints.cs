@@ -45,7 +45,7 @@ internal static class TokenEndpoints
         active.Invalidate();
         if (token is null)
         {
-            return Problems.Conflict($"a token named '{name}' exists");
+            return Problems.Conflict($"a token named '{name}' exists; pick another name (a name stays taken after its token is revoked)");
         }
 
         await audit.WriteAsync(http, "token_created", null, null, null, $"token '{name}' created with role {role}", cancellationToken);

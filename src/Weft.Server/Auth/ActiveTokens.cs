@@ -13,7 +13,7 @@ namespace Weft.Server.Auth;
 /// read again when it is older than <see cref="ServerOptions.CacheRefreshInterval"/> (so a token revoked by another
 /// process is refused within that time), at once after a token is created or revoked through this server, and on
 /// a miss (so a token just created by <c>weft tokens create</c> works at once; a miss costs the database read every
-/// request used to cost, and repeated misses from one address are cut off by <see cref="AuthFailureLimiter"/>).
+/// request used to cost; an address that <see cref="AuthFailureLimiter"/> holds back gets no such read).
 /// </summary>
 internal sealed class ActiveTokens
 {
@@ -26,12 +26,15 @@ internal sealed class ActiveTokens
         _set = new RefreshingValue<TokenSet>(async ct => new TokenSet(await access.ListActiveTokensAsync(ct).ConfigureAwait(false)), time);
     }
 
-    /// <summary>The active token with this text, or null.</summary>
-    public async ValueTask<ActiveToken?> FindAsync(string presented, CancellationToken cancellationToken)
+    /// <summary>
+    /// The active token with this text, or null. A miss reads the tokens again unless <paramref name="readOnMiss"/> is
+    /// false (an address that failed too often), so guessing never costs more than one read per refresh interval.
+    /// </summary>
+    public async ValueTask<ActiveToken?> FindAsync(string presented, bool readOnMiss, CancellationToken cancellationToken)
     {
         var hash = ApiTokens.HashBytes(presented);
         var found = (await _set.GetAsync(_maxAge, cancellationToken)).Find(hash);
-        return found ?? (await _set.GetAsync(TimeSpan.Zero, cancellationToken)).Find(hash);
+        return found ?? (readOnMiss ? (await _set.GetAsync(TimeSpan.Zero, cancellationToken)).Find(hash) : null);
     }
 
     /// <summary>Reads the tokens again on the next request: call after creating or revoking one.</summary>

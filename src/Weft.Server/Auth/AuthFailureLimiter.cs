@@ -6,8 +6,10 @@ using Weft.Server.Hosting;
 namespace Weft.Server.Auth;
 
 /// <summary>
-/// Counts failed authentications per client address over a sliding minute; past the limit the address is refused
-/// (429) until old failures slide out. Guessing tokens at 20 a minute is hopeless against 256-bit tokens.
+/// Counts failed authentications per client address over a sliding minute; past the limit the address's invalid
+/// tokens get 429 until old failures slide out, while a valid token from it still works (a guesser cannot lock
+/// others out). Guessing tokens at 20 a minute is hopeless against 256-bit tokens. Behind a reverse proxy the
+/// address is the client's only when the proxy is listed in <see cref="ServerOptions.KnownProxies"/>.
 /// </summary>
 internal sealed class AuthFailureLimiter(IOptions<ServerOptions> options, TimeProvider time)
 {

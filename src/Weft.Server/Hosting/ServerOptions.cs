@@ -18,6 +18,13 @@ internal sealed class ServerOptions
     /// <summary>Failed authentications per client address and minute before requests get 429.</summary>
     public int AuthFailuresPerMinute { get; set; } = 20;
 
+    /// <summary>
+    /// Reverse proxies (IP addresses, or networks as <c>10.0.0.0/8</c>) whose <c>X-Forwarded-For</c> is believed, so
+    /// the failed-authentication limit counts each client behind them apart. Empty (the default): the header is
+    /// ignored and the connection's address counts.
+    /// </summary>
+    public string[] KnownProxies { get; set; } = [];
+
     /// <summary>Origins allowed to call the API from a browser; empty (the default) turns CORS off.</summary>
     public string[] CorsOrigins { get; set; } = [];
 
@@ -36,7 +43,10 @@ internal sealed class ServerOptions
     /// <summary>On shutdown, how long running attempts may take to finish before they are stopped and failed.</summary>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Create an admin token and print a login URL when the database has no active token.</summary>
+    /// <summary>
+    /// On the first start (no token in the database, active or revoked) create an admin token and print a login URL;
+    /// on later starts, say so when no active admin token is left (no new one is minted).
+    /// </summary>
     public bool CreateFirstToken { get; set; } = true;
 
     /// <summary>Where relative script paths are looked up first; default <c>./tasks</c>.</summary>
@@ -102,6 +112,14 @@ internal sealed class ServerOptions
         if (ShutdownGracePeriod < TimeSpan.Zero)
         {
             yield return "Server:ShutdownGracePeriod must not be negative";
+        }
+
+        foreach (var proxy in KnownProxies)
+        {
+            if (!(proxy.Contains('/', StringComparison.Ordinal) ? System.Net.IPNetwork.TryParse(proxy, out _) : System.Net.IPAddress.TryParse(proxy, out _)))
+            {
+                yield return $"Server:KnownProxies: '{proxy}' is not an IP address or a network (10.0.0.0/8)";
+            }
         }
 
         foreach (var origin in CorsOrigins)

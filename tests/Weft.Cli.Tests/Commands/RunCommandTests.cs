@@ -65,6 +65,7 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("--param", "novalue")]
     [InlineData("--params", "[1, 2]")]
     [InlineData("--params", "{not json")]
+    [InlineData("--params", """{"name": "\ud800"}""")]
     [InlineData("--parallelism", "0")]
     public async Task Run_BadOptions_ExitTwoWithOneError(string option, string value)
     {

@@ -99,6 +99,25 @@ public sealed class ServerCommandTests : IDisposable
         Assert.Contains("weft: error:", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Server_BusyPort_IsOneErrorLine_Exit3_AndCreatesNoToken()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+
+        var result = await _dir.Weft().RunAsync("server", "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("weft: error: ", line, StringComparison.Ordinal);
+        Assert.EndsWith($"http://127.0.0.1:{port} (another process holds it; choose another with --urls): address already in use", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("token", result.Stdout, StringComparison.Ordinal);
+        var tokens = await _dir.Weft().RunAsync("tokens", "list", "--json");
+        Assert.Equal("[]", tokens.Stdout.Trim());
+    }
+
     private static HttpClient Client(Uri baseUrl, string token)
     {
         var client = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };

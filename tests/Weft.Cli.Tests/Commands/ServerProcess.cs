@@ -14,7 +14,7 @@ internal sealed partial class ServerProcess(string workingDirectory, params stri
     /// <summary>Everything printed so far, for assertion messages.</summary>
     public string Output => _weft.Output;
 
-    /// <summary>Waits for the first-start line <c>  URL/?token=TOKEN</c>; returns the base URL and the token.</summary>
+    /// <summary>Waits for the first-start line <c>  URL/#token=TOKEN</c>; returns the base URL and the token.</summary>
     public async Task<(Uri BaseUrl, string Token)> WaitForLoginUrlAsync(TimeSpan timeout)
     {
         await _weft.WaitUntilAsync(() => LoginLine().IsMatch(_weft.Stdout), timeout, "the login URL");
@@ -34,6 +34,6 @@ internal sealed partial class ServerProcess(string workingDirectory, params stri
 
     public void Dispose() => _weft.Dispose();
 
-    [GeneratedRegex(@"^\s+(?<url>http://\S+?)/\?token=(?<token>weft_[A-Za-z0-9_-]+)\s*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s+(?<url>http://\S+?)/#token=(?<token>weft_[A-Za-z0-9_-]+)\s*$", RegexOptions.Multiline)]
     private static partial Regex LoginLine();
 }

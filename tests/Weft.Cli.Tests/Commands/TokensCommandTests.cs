@@ -51,6 +51,12 @@ public sealed class TokensCommandTests : IDisposable
         var duplicate = await weft.RunAsync("tokens", "create", "--name", "viewer1", "--role", "admin");
         Assert.True(duplicate.ExitCode == 2, duplicate.ToString());
         Assert.Contains("exists", duplicate.Stderr, StringComparison.Ordinal);
+        // What the hint says holds: after a revoke the name is still taken.
+        Assert.Contains("a name stays taken after its token is revoked", duplicate.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, (await weft.RunAsync("tokens", "revoke", "viewer1")).ExitCode);
+        var reused = await weft.RunAsync("tokens", "create", "--name", "viewer1", "--role", "viewer");
+        Assert.True(reused.ExitCode == 2, reused.ToString());
+        Assert.Contains("a name stays taken after its token is revoked", reused.Stderr, StringComparison.Ordinal);
 
         var badRole = await weft.RunAsync("tokens", "create", "--name", "x", "--role", "root");
         Assert.True(badRole.ExitCode == 2, badRole.ToString());

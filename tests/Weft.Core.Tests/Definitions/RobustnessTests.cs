@@ -97,6 +97,25 @@ public class RobustnessTests
     }
 
     [Fact]
+    public void LoadText_UnclosedFlowListThenMoreKeys_NamesTheBracketWhereTheParserStopped()
+    {
+        // YamlDotNet's scanner throws a bare InvalidOperationException here; it must still be a positioned diagnostic.
+        var r = Yaml("id: x\ntasks:\n  - id: a\n    command: [unclosed\nbad: : :\n");
+
+        AssertError(r, 5, 1, "invalid YAML", "'[' at 4:14 is not closed");
+    }
+
+    [Theory]
+    [InlineData("{\"id\": \"x\", \"tasks\": [{\"id\": \"a\", \"command\": \"echo \\ud800\"}]}", 1, 46)]
+    [InlineData("{\"id\": \"x\",\n \"\\udc00\": 1, \"tasks\": [{\"id\": \"a\"}]}", 2, 2)]
+    public void LoadText_JsonLoneSurrogateEscape_IsPositionedDiagnostic(string text, int line, int column)
+    {
+        var r = DagLoader.LoadText(text, "surrogate.json");
+
+        AssertError(r, line, column, "invalid JSON", "not valid UTF-16");
+    }
+
+    [Fact]
     public void LoadFile_Missing_GivesDiagnostic()
     {
         var r = DagLoader.LoadFile("/nonexistent/dag.yaml");
