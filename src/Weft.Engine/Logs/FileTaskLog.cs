@@ -144,7 +144,8 @@ internal sealed class FileTaskLog(string path, TimeProvider? timeProvider = null
         return Failure;
     }
 
-    private string Describe(Exception error) => $"its log could not be written: {error.Message} ({Path})";
+    private string Describe(Exception error) =>
+        "its log could not be written: " + (error.Message.Contains(Path, StringComparison.Ordinal) ? error.Message : $"{error.Message} ({Path})");
 
     // Outside the lock: the callback stops the attempt, which may log on its way out.
     private void Report(string? failure)
