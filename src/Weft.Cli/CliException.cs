@@ -21,6 +21,10 @@ internal sealed class CliException : Exception
     /// <summary>A usage or validation error (exit 2).</summary>
     public static CliException Usage(string message, string? hint = null) => new(ExitCodes.Usage, message, hint);
 
+    /// <summary>A refused operator action: exit 1 when its subject (DAG, run, task, pool) does not exist, else 2.</summary>
+    public static CliException From(Weft.Engine.Operations.OperationException refused) =>
+        new(refused.Error == Weft.Engine.Operations.OperationError.NotFound ? ExitCodes.Failed : ExitCodes.Usage, refused.Message, refused.Hint);
+
     /// <summary>Exit with a code after the problem has been printed.</summary>
     public static CliException Reported(int exitCode) => new(exitCode, string.Empty);
 }

@@ -48,6 +48,8 @@ internal static class Dags
         id: toucher
         params:
           name: created.txt
+          count: 0
+          extra: ""
         tasks:
           - id: make
             command: touch ${{ params.name }}

@@ -1,6 +1,7 @@
 using Weft.Cli.Running;
 using Weft.Core.Runs;
 using Weft.Engine.Json;
+using Weft.Engine.Operations;
 using Weft.Engine.Storage;
 
 namespace Weft.Cli.Commands;
@@ -16,7 +17,12 @@ internal sealed class DagsListCommand : WeftCommand
     protected override async Task<int> ExecuteAsync(CliContext context, CancellationToken cancellationToken)
     {
         await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
-        var entries = await DagsCatalog.LoadAsync(context, store, cancellationToken).ConfigureAwait(false);
+        if (!Directory.Exists(context.DagsFolder))
+        {
+            context.WriteVerbose($"no DAGs folder at {context.DagsFolder}; listing the DAGs the database knows");
+        }
+
+        var entries = await new OperatorActions(store, TimeProvider.System).ListDagsAsync(context.DagsFolder, cancellationToken).ConfigureAwait(false);
         var items = new List<DagListItem>(entries.Count);
         foreach (var e in entries)
         {
@@ -61,7 +67,7 @@ internal sealed class DagsListCommand : WeftCommand
                 i.Schedule ?? "",
                 i.IsPaused ? "yes" : "no",
                 string.Join(",", i.Tags),
-                DagsCatalog.Display(i.File),
+                Display(i.File),
                 i.LastRunState ?? "",
                 i.Errors.Count == 0 ? "" : i.Errors.Count == 1 ? i.Errors[0] : $"{i.Errors[0]} (+{i.Errors.Count - 1} more)",
             ]));
@@ -69,6 +75,18 @@ internal sealed class DagsListCommand : WeftCommand
     }
 
     private static IReadOnlyList<string> TagsOf(DagRecord? record) => JsonStringList.Read(record?.TagsJson);
+
+    /// <summary>A path shown relative to the current folder when it lies below it.</summary>
+    internal static string Display(string? path)
+    {
+        if (path is null)
+        {
+            return "";
+        }
+
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+    }
 
     /// <summary>One row of the list; <see cref="DagId"/> is null for a file that does not load.</summary>
     internal sealed record DagListItem(

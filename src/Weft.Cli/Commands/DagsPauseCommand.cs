@@ -2,13 +2,12 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Weft.Cli.Running;
 using Weft.Engine.Operations;
-using Weft.Engine.Storage;
 
 namespace Weft.Cli.Commands;
 
 /// <summary>
-/// <c>weft dags pause DAG</c> and <c>weft dags unpause DAG</c>: a paused DAG gets no scheduled runs. A DAG the
-/// database does not know yet is registered from its file first, so the flag has a row to live on.
+/// <c>weft dags pause DAG</c> and <c>weft dags unpause DAG</c>: a paused DAG gets no scheduled runs. The DAGs folder
+/// is registered first (as the scheduler registers it), so a DAG only the folder knows has a row for the flag.
 /// </summary>
 internal sealed class DagsPauseCommand : WeftCommand
 {
@@ -26,28 +25,17 @@ internal sealed class DagsPauseCommand : WeftCommand
     protected override async Task<int> ExecuteAsync(CliContext context, CancellationToken cancellationToken)
     {
         await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
-        var entry = await DagsCatalog.FindAsync(context, store, context.ParseResult.GetRequiredValue(_dagId), cancellationToken).ConfigureAwait(false);
-        var dagId = entry.DagId!;
-        var now = DateTimeOffset.UtcNow;
-        if (entry.Registered is null)
+        var actions = new OperatorActions(store, TimeProvider.System);
+        var dagId = context.ParseResult.GetRequiredValue(_dagId);
+        bool changed;
+        try
         {
-            var file = Path.GetFullPath(entry.File!);
-            context.WriteVerbose($"registering DAG '{dagId}' from {file}");
-            var source = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
-            await store.UpsertDagAsync(DagRegistration.Record(entry.Definition!, source, file, _pause, now), cancellationToken).ConfigureAwait(false);
+            await actions.FindDagAsync(context.DagsFolder, dagId, cancellationToken).ConfigureAwait(false);
+            (_, changed) = await actions.SetPausedAsync(dagId, _pause, OperatorActor.CommandLine, cancellationToken).ConfigureAwait(false);
         }
-
-        var was = entry.Registered?.IsPaused;
-        if (!await store.SetPausedAsync(dagId, _pause, cancellationToken).ConfigureAwait(false))
+        catch (OperationException refused)
         {
-            throw new CliException(ExitCodes.Failed, $"no DAG '{dagId}' in the database");
-        }
-
-        if (was != _pause)
-        {
-            var batch = new StateBatch();
-            batch.Events.Add(new EventRecord(0, now, _pause ? OperatorEvents.Paused : OperatorEvents.Unpaused, dagId, null, null, _pause ? "paused" : "unpaused"));
-            await store.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+            throw CliException.From(refused);
         }
 
         if (context.Json)
@@ -57,7 +45,7 @@ internal sealed class DagsPauseCommand : WeftCommand
         else
         {
             var verb = _pause ? "paused" : "unpaused";
-            context.WriteInfo(was == _pause ? $"DAG '{dagId}' was already {verb}" : $"{verb} DAG '{dagId}'");
+            context.WriteInfo(changed ? $"{verb} DAG '{dagId}'" : $"DAG '{dagId}' was already {verb}");
         }
 
         return ExitCodes.Success;

@@ -5,6 +5,7 @@ using Weft.Cli.Running;
 using Weft.Core.Dags;
 using Weft.Core.Runs;
 using Weft.Engine.Json;
+using Weft.Engine.Operations;
 using Weft.Engine.Storage;
 
 namespace Weft.Cli.Commands;
@@ -25,8 +26,18 @@ internal sealed class DagsShowCommand : WeftCommand
     protected override async Task<int> ExecuteAsync(CliContext context, CancellationToken cancellationToken)
     {
         await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
-        var entry = await DagsCatalog.FindAsync(context, store, context.ParseResult.GetRequiredValue(_dagId), cancellationToken).ConfigureAwait(false);
-        var dag = DagsCatalog.DefinitionOf(entry);
+        DagEntry entry;
+        try
+        {
+            entry = await new OperatorActions(store, TimeProvider.System)
+                .FindDagAsync(context.DagsFolder, context.ParseResult.GetRequiredValue(_dagId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationException refused)
+        {
+            throw CliException.From(refused);
+        }
+
+        var dag = entry.Definition;
         var runs = (await store.ListRunsAsync(new RunQuery(entry.DagId, Limit: LastRuns), cancellationToken).ConfigureAwait(false)).Items;
         var details = new DagDetails(
             entry.DagId!,
@@ -64,7 +75,7 @@ internal sealed class DagsShowCommand : WeftCommand
         var rows = new List<IReadOnlyList<string>>
         {
             new[] { "description", d.Description ?? "" },
-            new[] { "file", DagsCatalog.Display(d.File) },
+            new[] { "file", DagsListCommand.Display(d.File) },
             new[] { "schedule", d.Schedule ?? "(manual only)" },
             new[] { "timezone", d.Timezone ?? "" },
             new[] { "start date", d.StartDate ?? "" },

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using Weft.Cli.Running;
-using Weft.Core.Dags;
-using Weft.Core.Definitions;
-using Weft.Engine.Execution;
 using Weft.Engine.Json;
+using Weft.Engine.Operations;
 using Weft.Engine.Storage;
 
 namespace Weft.Cli.Commands;
@@ -37,46 +35,35 @@ internal sealed class DagsTriggerCommand : WeftCommand
         var parse = context.ParseResult;
         var dagId = parse.GetValue(_dag)!;
         var conf = RunParameters.Parse(parse.GetValue(_conf), []);
-        await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
-        var dag = await FindAsync(context, store, dagId, cancellationToken).ConfigureAwait(false);
-
-        // No DAG file on the run: it is the scheduler's to execute, with the version it registered.
-        var run = await RunLauncher.CreateManualRunAsync(store, dag, conf, dagFile: null, TimeProvider.System, cancellationToken).ConfigureAwait(false);
-        if (context.Json)
-        {
-            var snapshot = await store.GetRunAsync(dag.Id, run.RunId, cancellationToken).ConfigureAwait(false);
-            context.Out.WriteLine(RunJson.Serialize(snapshot!, indented: true));
-        }
-        else
-        {
-            context.Out.WriteLine(run.RunId);
-        }
-
-        var paused = (await store.GetDagAsync(dag.Id, cancellationToken).ConfigureAwait(false))?.IsPaused == true;
-        if (!context.Quiet)
-        {
-            context.Error.WriteLine(paused
-                ? $"hint: run {run.RunId} is queued, but DAG {dag.Id} is paused: it starts once the DAG is unpaused"
-                : $"hint: run {run.RunId} is queued; a running 'weft scheduler' (or 'weft server') executes it. Follow it with 'weft runs show {run.RunId}'");
-        }
-
-        return ExitCodes.Success;
-    }
-
-    // The registered version is the one the scheduler will execute; a DAG not registered yet comes from the folder.
-    private static async Task<DagDefinition> FindAsync(CliContext context, IStateStore store, string dagId, CancellationToken cancellationToken)
-    {
-        if (await store.GetDagAsync(dagId, cancellationToken).ConfigureAwait(false) is { } record
-            && DagLoader.LoadText(record.Source, record.FilePath ?? dagId + ".yaml").Dag is { } registered)
-        {
-            return registered;
-        }
-
         if (File.Exists(dagId) || Directory.Exists(dagId))
         {
             throw CliException.Usage($"'{dagId}' is a path; 'dags trigger' takes a DAG id", "put the file in the DAGs folder, or run it directly with 'weft run FILE'");
         }
 
-        return DagTargets.Load(context, dagId);
+        await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
+        var actions = new OperatorActions(store, TimeProvider.System);
+        RunSnapshot run;
+        bool paused;
+        try
+        {
+            // The folder is registered first, as the scheduler registers it: the run executes the registered version.
+            paused = (await actions.FindDagAsync(context.DagsFolder, dagId, cancellationToken).ConfigureAwait(false)).Registered?.IsPaused == true;
+            run = await actions.TriggerAsync(new TriggerRequest(dagId, conf), OperatorActor.CommandLine, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationException refused)
+        {
+            throw CliException.From(refused);
+        }
+
+        var runId = run.Run.RunId;
+        context.Out.WriteLine(context.Json ? RunJson.Serialize(run, indented: true) : runId);
+        if (!context.Quiet)
+        {
+            context.Error.WriteLine(paused
+                ? $"hint: run {runId} is queued, but DAG {dagId} is paused: it starts once the DAG is unpaused"
+                : $"hint: run {runId} is queued; a running 'weft scheduler' (or 'weft server') executes it. Follow it with 'weft runs show {runId}'");
+        }
+
+        return ExitCodes.Success;
     }
 }

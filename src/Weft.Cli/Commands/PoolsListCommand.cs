@@ -1,4 +1,5 @@
 using Weft.Cli.Running;
+using Weft.Engine.Operations;
 
 namespace Weft.Cli.Commands;
 
@@ -13,7 +14,7 @@ internal sealed class PoolsListCommand : WeftCommand
     protected override async Task<int> ExecuteAsync(CliContext context, CancellationToken cancellationToken)
     {
         await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
-        var pools = await store.ListPoolsAsync(cancellationToken).ConfigureAwait(false);
+        var pools = await new OperatorActions(store, TimeProvider.System).ListPoolsAsync(cancellationToken).ConfigureAwait(false);
         if (context.Json)
         {
             var items = pools.Select(p => new PoolJson(p.Name, p.Slots, p.OccupiedSlots, Math.Max(0, p.Slots - p.OccupiedSlots))).ToList();

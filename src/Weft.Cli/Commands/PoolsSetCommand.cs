@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Weft.Cli.Running;
 using Weft.Core.Dags;
 using Weft.Engine.Operations;
-using Weft.Engine.Storage;
 
 namespace Weft.Cli.Commands;
 
@@ -42,10 +41,14 @@ internal sealed class PoolsSetCommand : WeftCommand
         var name = context.ParseResult.GetRequiredValue(_name);
         var slots = context.ParseResult.GetValue(_slots);
         await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
-        await store.SetPoolAsync(name, slots, cancellationToken).ConfigureAwait(false);
-        var batch = new StateBatch();
-        batch.Events.Add(new EventRecord(0, DateTimeOffset.UtcNow, OperatorEvents.PoolSet, null, null, null, $"pool '{name}' set to {slots} slots"));
-        await store.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await new OperatorActions(store, TimeProvider.System).SetPoolAsync(name, slots, PoolWrite.Upsert, OperatorActor.CommandLine, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationException refused)
+        {
+            throw CliException.From(refused);
+        }
 
         if (context.Json)
         {

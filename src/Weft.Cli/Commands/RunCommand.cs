@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Weft.Core.Dags;
+using Weft.Engine.Operations;
 
 namespace Weft.Cli.Commands;
 
@@ -91,6 +92,19 @@ internal sealed class RunCommand : WeftCommand
         StartupTrace.Mark("run: options");
         var dag = target is null ? null : DagTargets.Load(context, target);
         StartupTrace.Mark("run: dag loaded");
+        if (dag is not null)
+        {
+            try
+            {
+                // The DAG's parameter checks, as 'dags trigger' and the API apply them.
+                conf = RunParams.Check(dag, conf);
+            }
+            catch (OperationException refused)
+            {
+                throw CliException.From(refused);
+            }
+        }
+
         var request = new RunRequest(
             dag,
             conf,

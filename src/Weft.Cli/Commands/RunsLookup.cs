@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Weft.Core.Dags;
-using Weft.Core.Definitions;
 using Weft.Engine.Storage;
 
 namespace Weft.Cli.Commands;
@@ -38,41 +36,4 @@ internal static class RunsLookup
             ExitCodes.Failed,
             $"run '{run.Run.RunId}' of DAG '{run.Run.DagId}' has no task '{taskId}'",
             $"its tasks: {string.Join(", ", run.Tasks.Take(10).Select(t => t.TaskId))}{(run.Tasks.Count > 10 ? ", …" : "")}");
-
-    /// <summary>
-    /// The DAG a run belongs to: the file it was started from when that still exists, else the source the database
-    /// registered, else the DAG with its id in the DAGs folder. A DAG that no longer loads ends the command (exit 2).
-    /// </summary>
-    public static async Task<DagDefinition> LoadDagAsync(CliContext context, IStateStore store, RunRecord run, CancellationToken cancellationToken)
-    {
-        LoadResult? result = null;
-        if (run.DagFile is not null && File.Exists(run.DagFile))
-        {
-            context.WriteVerbose($"loading {run.DagFile}");
-            result = DagLoader.LoadFile(run.DagFile);
-        }
-        else if (await store.GetDagAsync(run.DagId, cancellationToken).ConfigureAwait(false) is { } registered)
-        {
-            context.WriteVerbose($"loading DAG '{run.DagId}' as the database registered it");
-            result = DagLoader.LoadText(registered.Source, registered.FilePath ?? run.DagId + ".yaml");
-        }
-
-        if (result is null)
-        {
-            return DagTargets.Load(context, run.DagId);
-        }
-
-        if (result.Dag is null)
-        {
-            context.WriteDiagnostics(result.Diagnostics);
-            throw CliException.Usage($"DAG '{run.DagId}' of run '{run.RunId}' does not load", "fix the DAG file; 'weft validate' lists its problems");
-        }
-
-        if (result.Dag.Id != run.DagId)
-        {
-            throw CliException.Usage($"'{result.File}' now holds DAG '{result.Dag.Id}', not '{run.DagId}' of run '{run.RunId}'");
-        }
-
-        return result.Dag;
-    }
 }

@@ -7,8 +7,8 @@ using Weft.Engine.Operations;
 namespace Weft.Cli.Commands;
 
 /// <summary>
-/// <c>weft tasks clear RUN_ID [TASK_ID…] [--failed] [--downstream] [--yes]</c>: resets finished task instances so
-/// that <c>weft run --resume</c> (or the scheduler) runs them again.
+/// <c>weft tasks clear RUN_ID [TASK_ID…] [--failed] [--downstream] [--yes]</c>: resets task instances so that
+/// <c>weft run --resume</c> (or the scheduler) runs them again; the rules are the engine's <see cref="OperatorActions"/>.
 /// </summary>
 internal sealed class TasksClearCommand : WeftCommand
 {
@@ -52,47 +52,59 @@ internal sealed class TasksClearCommand : WeftCommand
     {
         var parse = context.ParseResult;
         await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
-        var run = await RunsLookup.GetRunAsync(store, parse.GetValue(_dag), parse.GetRequiredValue(_runId), cancellationToken).ConfigureAwait(false);
-        var taskIds = parse.GetValue(_taskIds) ?? [];
-        foreach (var id in taskIds)
+        var actions = new OperatorActions(store, TimeProvider.System);
+        var request = new ClearRequest(
+            parse.GetValue(_dag),
+            parse.GetRequiredValue(_runId),
+            (parse.GetValue(_taskIds) ?? []).Distinct(StringComparer.Ordinal).ToList(),
+            OnlyFailed: parse.GetValue(_failed),
+            Downstream: parse.GetValue(_downstream),
+            DryRun: true);
+        ClearOutcome result;
+        try
         {
-            RunsLookup.GetTask(run, id);
+            // What would be cleared, for the question; then the clear itself, which chooses again from the rows as they are then.
+            result = await actions.ClearAsync(request, OperatorActor.CommandLine, cancellationToken).ConfigureAwait(false);
+            if (result.Cleared.Count > 0 && !Confirmed(context, parse.GetValue(_yes), result.Run.Run.RunId, result.Cleared))
+            {
+                context.WriteError("cancelled; nothing cleared");
+                return ExitCodes.Failed;
+            }
+
+            if (result.Cleared.Count > 0)
+            {
+                result = await actions.ClearAsync(request with { DagId = result.Run.Run.DagId, DryRun = false }, OperatorActor.CommandLine, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationException refused)
+        {
+            throw CliException.From(refused);
         }
 
-        var dag = await RunsLookup.LoadDagAsync(context, store, run.Run, cancellationToken).ConfigureAwait(false);
-        var chosen = TaskClearing.Select(run, dag, taskIds.Distinct(StringComparer.Ordinal).ToList(), parse.GetValue(_failed), parse.GetValue(_downstream));
-        var result = TaskClearing.Clear(run, dag, chosen, DateTimeOffset.UtcNow);
-        if (result.Cleared.Count > 0 && !Confirmed(context, parse.GetValue(_yes), run.Run.RunId, result.Cleared))
-        {
-            context.WriteError("cancelled; nothing cleared");
-            return ExitCodes.Failed;
-        }
-
-        if (result.Cleared.Count > 0)
-        {
-            await store.CommitAsync(result.Batch, cancellationToken).ConfigureAwait(false);
-        }
-
+        var run = result.Run.Run;
         if (context.Json)
         {
             RunsOutput.WriteJson(context, new JsonObject
             {
-                ["dag_id"] = run.Run.DagId,
-                ["run_id"] = run.Run.RunId,
+                ["dag_id"] = run.DagId,
+                ["run_id"] = run.RunId,
                 ["cleared"] = new JsonArray([.. result.Cleared.Select(id => (JsonNode)id)]),
-                ["run_state"] = result.After.Run.State.ToName(),
+                ["run_state"] = run.State.ToName(),
             });
         }
         else if (result.Cleared.Count == 0)
         {
-            context.WriteInfo("no finished task instances to clear");
+            context.WriteInfo("no task instances to clear");
         }
         else
         {
             context.WriteVerbose($"cleared: {string.Join(", ", result.Cleared)}");
-            var next = run.Run.State == RunState.Running
-                ? "the run is running; its executor picks them up"
-                : $"continue with 'weft run --resume {run.Run.RunId}'";
+            var next = run.State switch
+            {
+                RunState.Running => "the run is running; its executor picks them up",
+                RunState.Queued => $"continue with 'weft run --resume {run.RunId}'",
+                _ => $"nothing is left to run; the run is {run.State.ToName()}",
+            };
             context.WriteInfo($"cleared {result.Cleared.Count} task instance{(result.Cleared.Count == 1 ? "" : "s")}; {next}");
         }
 

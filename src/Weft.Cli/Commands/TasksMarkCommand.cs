@@ -18,7 +18,7 @@ internal sealed class TasksMarkCommand : WeftCommand
     private readonly Option<string?> _dag = RunsLookup.DagOption();
 
     public TasksMarkCommand()
-        : base("mark", "Set a task instance to success or failed; the run's state follows when every task is done")
+        : base("mark", "Set a task instance to success or failed; the run's state follows its tasks")
     {
         Arguments.Add(_runId);
         Arguments.Add(_taskId);
@@ -31,45 +31,39 @@ internal sealed class TasksMarkCommand : WeftCommand
     {
         var parse = context.ParseResult;
         var state = parse.GetRequiredValue(_state) == "success" ? TaskState.Success : TaskState.Failed;
+        var taskId = parse.GetRequiredValue(_taskId);
         await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
-        var run = await RunsLookup.GetRunAsync(store, parse.GetValue(_dag), parse.GetRequiredValue(_runId), cancellationToken).ConfigureAwait(false);
-        var task = RunsLookup.GetTask(run, parse.GetRequiredValue(_taskId));
-        var dag = await RunsLookup.LoadDagAsync(context, store, run.Run, cancellationToken).ConfigureAwait(false);
-
-        MarkResult result;
+        MarkOutcome result;
         try
         {
-            result = TaskMarking.Mark(run, dag, task.TaskId, state, DateTimeOffset.UtcNow);
+            result = await new OperatorActions(store, TimeProvider.System)
+                .MarkTaskAsync(parse.GetValue(_dag), parse.GetRequiredValue(_runId), taskId, state, OperatorActor.CommandLine, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationRefusedException refused)
+        catch (OperationException refused)
         {
-            throw CliException.Usage(refused.Message, refused.Hint);
+            throw CliException.From(refused);
         }
 
-        if (result.Changed)
-        {
-            await store.CommitAsync(result.Batch, cancellationToken).ConfigureAwait(false);
-        }
-
+        var run = result.Run.Run;
         if (context.Json)
         {
             RunsOutput.WriteJson(context, new JsonObject
             {
-                ["dag_id"] = run.Run.DagId,
-                ["run_id"] = run.Run.RunId,
-                ["task_id"] = task.TaskId,
-                ["state"] = result.Task.State.ToName(),
-                ["previous_state"] = result.Previous.ToName(),
-                ["run_state"] = result.Run.State.ToName(),
+                ["dag_id"] = run.DagId,
+                ["run_id"] = run.RunId,
+                ["task_id"] = taskId,
+                ["state"] = state.ToName(),
+                ["previous_state"] = result.Previous,
+                ["run_state"] = run.State.ToName(),
             });
         }
         else if (!result.Changed)
         {
-            context.WriteInfo($"task '{task.TaskId}' is already {state.ToName()}; run '{run.Run.RunId}' is {result.Run.State.ToName()}");
+            context.WriteInfo($"task '{taskId}' is already {state.ToName()}; run '{run.RunId}' is {run.State.ToName()}");
         }
         else
         {
-            context.WriteInfo($"marked task '{task.TaskId}' {state.ToName()} (was {result.Previous.ToName()}); run '{run.Run.RunId}' is {result.Run.State.ToName()}");
+            context.WriteInfo($"marked task '{taskId}' {state.ToName()} (was {result.Previous}); run '{run.RunId}' is {run.State.ToName()}");
         }
 
         return ExitCodes.Success;

@@ -6,6 +6,7 @@ using Weft.Core.Definitions;
 using Weft.Core.Runs;
 using Weft.Engine.Execution;
 using Weft.Engine.Json;
+using Weft.Engine.Operations;
 using Weft.Engine.Storage;
 
 namespace Weft.Cli.Running;
@@ -122,7 +123,7 @@ internal static class LocalRun
     {
         var snapshot = await executor.Store.GetRunAsync(request.Dag?.Id, runId, cancellationToken).ConfigureAwait(false)
             ?? throw new CliException(ExitCodes.Failed, $"no run '{runId}' in {context.Database}", "list runs with 'weft runs list'");
-        var dag = request.Dag ?? LoadDagOfRun(context, snapshot.Run);
+        var dag = request.Dag ?? await LoadDagOfRunAsync(context, executor.Store, snapshot.Run, cancellationToken).ConfigureAwait(false);
         if (dag.Id != snapshot.Run.DagId)
         {
             throw CliException.Usage($"run '{runId}' belongs to DAG '{snapshot.Run.DagId}', not '{dag.Id}'");
@@ -143,14 +144,19 @@ internal static class LocalRun
         return (dag, claimed, null);
     }
 
-    // The run remembers the file it was started from; a DAG registered from the DAGs folder is found by id.
-    private static DagDefinition LoadDagOfRun(CliContext context, RunRecord run)
+    // The engine's rule (the run's own file while it loads, else the registered version); a DAG never registered is
+    // found by id in the DAGs folder, and a broken file is reported with its errors.
+    private static async Task<DagDefinition> LoadDagOfRunAsync(CliContext context, IStateStore store, RunRecord run, CancellationToken cancellationToken)
     {
+        if (await RunDefinitions.ResolveAsync(store, run, registered: null, r => OperatorActions.Parse(r).Dag, cancellationToken).ConfigureAwait(false) is { } dag)
+        {
+            return dag;
+        }
+
         if (run.DagFile is not null && File.Exists(run.DagFile))
         {
-            var result = DagLoader.LoadFile(run.DagFile);
-            context.WriteDiagnostics(result.Diagnostics);
-            return result.Dag ?? throw CliException.Reported(ExitCodes.Usage);
+            context.WriteDiagnostics(DagLoader.LoadFile(run.DagFile).Diagnostics);
+            throw CliException.Reported(ExitCodes.Usage);
         }
 
         return DagTargets.Load(context, run.DagId);

@@ -1,19 +1,25 @@
 namespace Weft.Engine.Operations;
 
-/// <summary>The event kinds operator actions append, so the audit trail can be filtered by action.</summary>
+/// <summary>The event kinds operator actions append (one name per action, whichever front end asked), so the audit trail can be filtered by action.</summary>
 internal static class OperatorEvents
 {
+    /// <summary>A manual run was created.</summary>
+    public const string Triggered = "triggered";
+
     /// <summary>Task instances were cleared to run again.</summary>
     public const string Cleared = "cleared";
 
     /// <summary>A task instance was marked success or failed by hand.</summary>
-    public const string Marked = "marked";
+    public const string TaskMarked = "task_marked";
+
+    /// <summary>A run was marked success, failed or queued by hand.</summary>
+    public const string RunMarked = "run_marked";
 
     /// <summary>A DAG was paused.</summary>
-    public const string Paused = "paused";
+    public const string Paused = "dag_paused";
 
     /// <summary>A DAG was unpaused.</summary>
-    public const string Unpaused = "unpaused";
+    public const string Unpaused = "dag_unpaused";
 
     /// <summary>A pool was created or resized.</summary>
     public const string PoolSet = "pool_set";

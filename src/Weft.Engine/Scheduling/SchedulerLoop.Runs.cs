@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Weft.Core.Dags;
 using Weft.Core.Runs;
 using Weft.Core.Scheduling;
+using Weft.Engine.Operations;
 using Weft.Engine.Storage;
 
 namespace Weft.Engine.Scheduling;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Weft.Core.Runs;
 using Weft.Core.Scheduling;
 using Weft.Engine.Execution;
+using Weft.Engine.Operations;
 using Weft.Engine.Storage;
 
 namespace Weft.Engine.Scheduling;
@@ -49,13 +50,16 @@ internal sealed partial class SchedulerLoop
 
     /// <param name="executor">Executes runs in this process (the runs it creates, and queued ones); null to only create them.</param>
     /// <param name="dispatcher">Options of the dispatcher that takes up queued runs with <paramref name="executor"/>.</param>
-    public SchedulerLoop(IStateStore store, SchedulerOptions options, TimeProvider time, ILogger logger, Executor? executor = null, DispatcherOptions? dispatcher = null)
+    /// <param name="registry">The registrar of <see cref="SchedulerOptions.DagsFolder"/> when the host already made one (the server registers the folder before it answers); a new one when null.</param>
+    public SchedulerLoop(
+        IStateStore store, SchedulerOptions options, TimeProvider time, ILogger logger, Executor? executor = null, DispatcherOptions? dispatcher = null,
+        DagRegistry? registry = null)
     {
         _store = store;
         _options = options;
         _time = time;
         _logger = logger;
-        Registry = new DagRegistry(store, options.DagsFolder, time, logger);
+        Registry = registry ?? new DagRegistry(store, options.DagsFolder, time, logger);
         _dispatcher = executor is null ? null : new RunDispatcher(executor, Registry.ResolveAsync, dispatcher ?? new DispatcherOptions(), logger, _wake);
         _sla = new SlaMonitor(store, time, logger);
     }

@@ -14,6 +14,9 @@ internal sealed class AuditLog(IStateStore store, TimeProvider time)
         return store.CommitAsync(batch, cancellationToken);
     }
 
+    /// <summary>Who is asking, as operator events name them: the token's name.</summary>
+    public static string Actor(HttpContext http) => $"token '{http.User.FindFirstValue(ClaimTypes.Name) ?? "anonymous"}'";
+
     /// <summary>An event for a batch that also carries the change.</summary>
     public EventRecord Event(HttpContext http, string kind, string? dagId, string? runId, string? taskId, string message)
     {

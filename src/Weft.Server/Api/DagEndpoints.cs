@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Weft.Engine.Operations;
 using Weft.Engine.Storage;
 using Weft.Server.Api.Models;
 using Weft.Server.Auth;
@@ -45,7 +46,7 @@ internal static class DagEndpoints
     }
 
     private static async Task<Results<Ok<DagResponse>, ProblemHttpResult>> PatchAsync(
-        [FromRoute(Name = "dag_id")] string dagId, DagPatch patch, IStateStore store, DagCatalog catalog, DagList list, AuditLog audit, HttpContext http,
+        [FromRoute(Name = "dag_id")] string dagId, DagPatch patch, OperatorActions actions, DagCatalog catalog, DagList list, HttpContext http,
         CancellationToken cancellationToken)
     {
         if (patch.IsPaused is not { } paused)
@@ -53,16 +54,19 @@ internal static class DagEndpoints
             return Problems.BadRequest("the body must set 'is_paused' (true or false)");
         }
 
-        var found = await store.SetPausedAsync(dagId, paused, cancellationToken);
-        list.Invalidate();
-        if (!found)
+        try
         {
-            return Problems.NotFound($"no DAG '{dagId}'");
+            var (record, _) = await actions.SetPausedAsync(dagId, paused, AuditLog.Actor(http), cancellationToken);
+            return TypedResults.Ok(ApiMapper.Dag(record, catalog.Parse(record)));
         }
-
-        await audit.WriteAsync(http, paused ? "dag_paused" : "dag_unpaused", dagId, null, null, paused ? "paused" : "unpaused", cancellationToken);
-        var dag = await catalog.GetAsync(dagId, cancellationToken);
-        return dag is { } f ? TypedResults.Ok(ApiMapper.Dag(f.Record, f.Load)) : Problems.NotFound($"no DAG '{dagId}'");
+        catch (OperationException refused)
+        {
+            return Problems.From(refused);
+        }
+        finally
+        {
+            list.Invalidate();
+        }
     }
 
     private static async Task<Results<Ok<DagSourceResponse>, ContentHttpResult, ProblemHttpResult>> SourceAsync(

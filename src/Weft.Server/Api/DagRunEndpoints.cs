@@ -6,8 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Weft.Core.Dags;
 using Weft.Core.Runs;
-using Weft.Engine.Execution;
-using Weft.Engine.Json;
+using Weft.Engine.Operations;
 using Weft.Engine.Storage;
 using Weft.Server.Api.Models;
 using Weft.Server.Auth;
@@ -68,21 +67,10 @@ internal static class DagRunEndpoints
     }
 
     private static async Task<Results<Created<DagRunResponse>, ProblemHttpResult>> TriggerAsync(
-        [FromRoute(Name = "dag_id")] string dagId, TriggerRequest? request, IStateStore store, DagCatalog catalog, IRunControl control,
-        AuditLog audit, WeftMetrics metrics, ServerSecrets secrets, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
+        [FromRoute(Name = "dag_id")] string dagId, Models.TriggerRequest? request, OperatorActions actions, IRunControl control,
+        WeftMetrics metrics, ServerSecrets secrets, HttpContext http, CancellationToken cancellationToken)
     {
-        var found = await catalog.GetAsync(dagId, cancellationToken);
-        if (found is null)
-        {
-            return Problems.NotFound($"no DAG '{dagId}'");
-        }
-
-        if (found.Value.Load.Dag is not { } dag)
-        {
-            return Problems.Conflict($"DAG '{dagId}' does not load: {found.Value.Load.Diagnostics.FirstOrDefault()?.Message}");
-        }
-
-        if (!TryReadConf(dag, request?.Conf, out var conf, out var error))
+        if (!TryReadConf(request?.Conf, out var conf, out var error))
         {
             return Problems.BadRequest(error!);
         }
@@ -92,33 +80,21 @@ internal static class DagRunEndpoints
             return Problems.BadRequest("run_id must match ^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,249}$");
         }
 
-        RunRecord run;
+        RunSnapshot run;
         try
         {
-            if (request?.LogicalDate is null && request?.RunId is null)
-            {
-                run = await RunLauncher.CreateManualRunAsync(store, dag, conf, null, time, cancellationToken);
-            }
-            else
-            {
-                var now = time.GetUtcNow();
-                var at = request.LogicalDate ?? now;
-                run = RunFactory.NewRun(dag, request.RunId ?? Weft.Core.Scheduling.RunIds.Manual(at), "manual", at, at, at,
-                    RunFactory.EffectiveParams(dag, conf), null, now);
-                await store.CreateRunAsync(run, RunFactory.NewTaskInstances(dag, run.RunId), cancellationToken);
-            }
+            run = await actions.TriggerAsync(
+                new Engine.Operations.TriggerRequest(dagId, conf, request?.LogicalDate, request?.RunId), AuditLog.Actor(http), cancellationToken);
         }
-        catch (DuplicateRunException ex)
+        catch (OperationException refused)
         {
-            return Problems.Conflict(ex.Message);
+            return Problems.From(refused);
         }
 
-        await audit.WriteAsync(http, "triggered", dagId, run.RunId, null, "run triggered", cancellationToken);
         metrics.RunEntered(dagId, RunState.Queued.ToName());
         control.Nudge();
-        var snapshot = await store.GetRunAsync(dagId, run.RunId, cancellationToken);
-        var body = ApiMapper.Run(snapshot?.Run ?? run, snapshot?.Tasks ?? [], await secrets.MaskerAsync(cancellationToken));
-        return TypedResults.Created($"/api/v1/dags/{Uri.EscapeDataString(dagId)}/dagRuns/{Uri.EscapeDataString(run.RunId)}", body);
+        var body = ApiMapper.Run(run.Run, run.Tasks, await secrets.MaskerAsync(cancellationToken));
+        return TypedResults.Created($"/api/v1/dags/{Uri.EscapeDataString(dagId)}/dagRuns/{Uri.EscapeDataString(run.Run.RunId)}", body);
     }
 
     private static async Task<Results<Ok<DagRunResponse>, ProblemHttpResult>> GetAsync(
@@ -132,37 +108,76 @@ internal static class DagRunEndpoints
 
     private static async Task<Results<Ok<DagRunResponse>, ProblemHttpResult>> PatchAsync(
         [FromRoute(Name = "dag_id")] string dagId, [FromRoute(Name = "run_id")] string runId, StatePatch patch,
-        RunActions actions, ServerSecrets secrets, HttpContext http, CancellationToken cancellationToken)
+        OperatorActions actions, IRunControl control, FinishedRuns finished, ServerSecrets secrets, HttpContext http, CancellationToken cancellationToken)
     {
         if (patch.State is null || !StateNames.TryParseRunState(patch.State, out var state) || state == RunState.Running)
         {
             return Problems.BadRequest("state must be one of success, failed, queued");
         }
 
-        var outcome = await actions.MarkRunAsync(http, dagId, runId, state, cancellationToken);
-        return outcome.Error is not null
-            ? Problems.Make(outcome.Status, outcome.Status == 404 ? "Not found" : "Bad request", outcome.Error)
-            : TypedResults.Ok(ApiMapper.Run(outcome.Run!.Run, outcome.Run.Tasks, await secrets.MaskerAsync(cancellationToken)));
+        try
+        {
+            var outcome = await actions.MarkRunAsync(dagId, runId, state, AuditLog.Actor(http), cancellationToken);
+            return TypedResults.Ok(ApiMapper.Run(outcome.Run.Run, outcome.Run.Tasks, await secrets.MaskerAsync(cancellationToken)));
+        }
+        catch (OperationException refused)
+        {
+            return Problems.From(refused);
+        }
+        finally
+        {
+            Changed(control, finished);
+        }
     }
 
     private static async Task<Results<Ok<ClearResponse>, ProblemHttpResult>> ClearAsync(
-        [FromRoute(Name = "dag_id")] string dagId, [FromRoute(Name = "run_id")] string runId, ClearRequest? request,
-        RunActions actions, HttpContext http, CancellationToken cancellationToken)
+        [FromRoute(Name = "dag_id")] string dagId, [FromRoute(Name = "run_id")] string runId, Models.ClearRequest? request,
+        OperatorActions actions, IRunControl control, FinishedRuns finished, HttpContext http, CancellationToken cancellationToken)
     {
-        request ??= new ClearRequest(null);
+        request ??= new Models.ClearRequest(null);
         if (request.TaskIds?.FirstOrDefault(id => !RouteIds.Id().IsMatch(id)) is not null)
         {
             return Problems.BadRequest("task_ids must hold task identifiers");
         }
 
-        var outcome = await actions.ClearAsync(http, dagId, runId, request, cancellationToken);
-        return outcome.Error is not null
-            ? Problems.Make(outcome.Status, outcome.Status == 404 ? "Not found" : "Bad request", outcome.Error)
-            : TypedResults.Ok(new ClearResponse(outcome.TaskIds, outcome.Run!.Run.State.ToName(), request.DryRun));
+        return await ClearTasksAsync(actions, control, finished, http, dagId, runId, request, request.TaskIds ?? [], cancellationToken);
     }
 
-    /// <summary>The run's conf: a JSON object whose keys are all parameters of the DAG (Airflow's strict params).</summary>
-    internal static bool TryReadConf(DagDefinition dag, JsonElement? body, out IReadOnlyDictionary<string, JsonElement>? conf, out string? error)
+    /// <summary>The clear of a run or of one task instance: the engine's clear, answered as <see cref="ClearResponse"/>.</summary>
+    internal static async Task<Results<Ok<ClearResponse>, ProblemHttpResult>> ClearTasksAsync(
+        OperatorActions actions, IRunControl control, FinishedRuns finished, HttpContext http, string dagId, string runId, Models.ClearRequest request,
+        IReadOnlyCollection<string> taskIds, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await actions.ClearAsync(
+                new Engine.Operations.ClearRequest(dagId, runId, taskIds, request.OnlyFailed, request.IncludeDownstream, request.IncludeUpstream, request.DryRun),
+                AuditLog.Actor(http),
+                cancellationToken);
+            return TypedResults.Ok(new ClearResponse(outcome.Cleared, outcome.Run.Run.State.ToName(), outcome.DryRun));
+        }
+        catch (OperationException refused)
+        {
+            return Problems.From(refused);
+        }
+        finally
+        {
+            if (!request.DryRun)
+            {
+                Changed(control, finished);
+            }
+        }
+    }
+
+    /// <summary>After an operator changed a run: cached finished runs are read again (also after a failure: the write may have landed), and the dispatcher looks now.</summary>
+    internal static void Changed(IRunControl control, FinishedRuns finished)
+    {
+        finished.Invalidate();
+        control.Nudge();
+    }
+
+    /// <summary>The body's conf: a JSON object (or nothing); the engine checks its keys and values against the DAG's params.</summary>
+    internal static bool TryReadConf(JsonElement? body, out IReadOnlyDictionary<string, JsonElement>? conf, out string? error)
     {
         conf = null;
         error = null;
@@ -183,20 +198,8 @@ internal static class DagRunEndpoints
             return false;
         }
 
-        var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var property in element.EnumerateObject())
-        {
-            if (!dag.Params.ContainsKey(property.Name))
-            {
-                var known = dag.Params.IsEmpty ? "the DAG has no params" : "known params: " + string.Join(", ", dag.Params.Keys.Order(StringComparer.Ordinal));
-                error = $"unknown param '{property.Name}' in conf; {known}";
-                return false;
-            }
-
-            values[property.Name] = property.Value.Clone();
-        }
-
-        conf = values;
+        // The DAG's parameter checks are the engine's (OperatorActions), the same for the CLI.
+        conf = element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
         return true;
     }
 }

@@ -12,7 +12,7 @@ namespace Weft.Server.Api;
 
 /// <summary>
 /// Finished runs kept in memory for the task-instance endpoints, with each page asked for serialized once. A
-/// finished run's rows change only through an operator action: one through this server (<see cref="RunActions"/>)
+/// finished run's rows change only through an operator action: one through this server's API
 /// drops every kept run at once; one from another process (<c>weft tasks clear</c>, <c>mark</c>, <c>run --resume</c>)
 /// shows within <see cref="ServerOptions.CacheRefreshInterval"/>, after which a kept run is read again. Runs that are
 /// not finished are read from the database on every request.

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Weft.Engine.Operations;
 using Weft.Engine.Storage;
 using Weft.Server.Api.Models;
 using Weft.Server.Auth;
@@ -27,63 +28,63 @@ internal static class PoolEndpoints
 
     private static PoolResponse Map(PoolRecord p) => new(p.Name, p.Slots, p.OccupiedSlots, Math.Max(0, p.Slots - p.OccupiedSlots));
 
-    private static async Task<Results<Ok<PoolCollection>, ProblemHttpResult>> ListAsync(int? limit, int? offset, IStateStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PoolCollection>, ProblemHttpResult>> ListAsync(int? limit, int? offset, OperatorActions actions, CancellationToken cancellationToken)
     {
         if (!Paging.TryCreate(limit, offset, out var page, out var problem))
         {
             return problem!;
         }
 
-        var all = await store.ListPoolsAsync(cancellationToken);
+        var all = await actions.ListPoolsAsync(cancellationToken);
         return TypedResults.Ok(new PoolCollection([.. page.Apply(all).Select(Map)], all.Count));
     }
 
     private static async Task<Results<Ok<PoolResponse>, ProblemHttpResult>> GetAsync(
-        [FromRoute(Name = "pool_name")] string name, IStateStore store, CancellationToken cancellationToken)
+        [FromRoute(Name = "pool_name")] string name, OperatorActions actions, CancellationToken cancellationToken)
     {
-        var pool = (await store.ListPoolsAsync(cancellationToken)).FirstOrDefault(p => p.Name == name);
+        var pool = (await actions.ListPoolsAsync(cancellationToken)).FirstOrDefault(p => p.Name == name);
         return pool is null ? Problems.NotFound($"no pool '{name}'") : TypedResults.Ok(Map(pool));
     }
 
     private static async Task<Results<Created<PoolResponse>, ProblemHttpResult>> CreateAsync(
-        PoolRequest request, IStateStore store, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+        PoolRequest request, OperatorActions actions, HttpContext http, CancellationToken cancellationToken)
     {
-        if (request.Name is not { } name || !RouteIds.Id().IsMatch(name))
+        if (request.Name is not { } name)
         {
             return Problems.BadRequest("name must be an identifier");
         }
 
-        if (request.Slots is not ({ } slots and >= 0))
+        if (request.Slots is not { } slots)
         {
             return Problems.BadRequest("slots must be a number of 0 or more");
         }
 
-        if ((await store.ListPoolsAsync(cancellationToken)).Any(p => p.Name == name))
+        try
         {
-            return Problems.Conflict($"pool '{name}' exists; PATCH it to resize");
+            var pool = await actions.SetPoolAsync(name, slots, PoolWrite.Create, AuditLog.Actor(http), cancellationToken);
+            return TypedResults.Created($"/api/v1/pools/{name}", Map(pool));
         }
-
-        await store.SetPoolAsync(name, slots, cancellationToken);
-        await audit.WriteAsync(http, "pool_set", null, null, null, $"pool '{name}' created with {slots} slots", cancellationToken);
-        var pool = (await store.ListPoolsAsync(cancellationToken)).First(p => p.Name == name);
-        return TypedResults.Created($"/api/v1/pools/{name}", Map(pool));
+        catch (OperationException refused)
+        {
+            return Problems.From(refused);
+        }
     }
 
     private static async Task<Results<Ok<PoolResponse>, ProblemHttpResult>> PatchAsync(
-        [FromRoute(Name = "pool_name")] string name, PoolPatch patch, IStateStore store, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+        [FromRoute(Name = "pool_name")] string name, PoolPatch patch, OperatorActions actions, HttpContext http, CancellationToken cancellationToken)
     {
-        if (patch.Slots is not ({ } slots and >= 0))
+        if (patch.Slots is not { } slots)
         {
             return Problems.BadRequest("slots must be a number of 0 or more");
         }
 
-        if ((await store.ListPoolsAsync(cancellationToken)).All(p => p.Name != name))
+        try
         {
-            return Problems.NotFound($"no pool '{name}'");
+            return TypedResults.Ok(Map(await actions.SetPoolAsync(name, slots, PoolWrite.Resize, AuditLog.Actor(http), cancellationToken)));
         }
-
-        await store.SetPoolAsync(name, slots, cancellationToken);
-        await audit.WriteAsync(http, "pool_set", null, null, null, $"pool '{name}' resized to {slots} slots", cancellationToken);
-        return TypedResults.Ok(Map((await store.ListPoolsAsync(cancellationToken)).First(p => p.Name == name)));
+        catch (OperationException refused)
+        {
+            return Problems.From(refused);
+        }
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
+using Weft.Engine.Operations;
 
 namespace Weft.Server.Api;
 
@@ -13,6 +14,14 @@ internal static class Problems
     public static ProblemHttpResult NotFound(string detail) => Make(StatusCodes.Status404NotFound, "Not found", detail);
 
     public static ProblemHttpResult Conflict(string detail) => Make(StatusCodes.Status409Conflict, "Conflict", detail);
+
+    /// <summary>A refused operator action: not found 404, invalid 400, conflict 409; the engine's message as the detail.</summary>
+    public static ProblemHttpResult From(OperationException refused) => refused.Error switch
+    {
+        OperationError.NotFound => NotFound(refused.Message),
+        OperationError.Invalid => BadRequest(refused.Message),
+        _ => Conflict(refused.Message),
+    };
 
     public static ProblemHttpResult Make(int status, string title, string detail) =>
         TypedResults.Problem(new ProblemDetails { Status = status, Title = title, Detail = detail, Type = TypeFor(status) });

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Weft.Engine.Json;
+using Weft.Engine.Operations;
 using Weft.Engine.Storage;
 using Weft.Server.Api.Models;
 using Weft.Server.Auth;
@@ -30,7 +31,7 @@ internal static class StatusEndpoints
     }
 
     private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> HealthAsync(
-        IStateStore store, Heartbeats heartbeats, Execution.ExecutionService execution, IOptions<ServerOptions> options, IOptions<JsonOptions> json, TimeProvider time,
+        IStateStore store, DagRegistry registry, Execution.ExecutionService execution, IOptions<ServerOptions> options, IOptions<JsonOptions> json, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -66,7 +67,7 @@ internal static class StatusEndpoints
             executor = Component(null, now, required: options.Value.ExecutorEnabled);
         }
 
-        var dags = Component(heartbeats.Latest(Heartbeats.DagProcessor), now, required: true);
+        var dags = Component(registry.LastSync, now, required: true);
         var healthy = database.Status != "unhealthy" && executor.Status != "unhealthy" && dags.Status != "unhealthy" && scheduler.Status != "unhealthy";
         var status = !healthy ? "unhealthy" : database.Status == "degraded" ? "degraded" : "healthy";
         var body = new HealthResponse(status, database, scheduler, executor, dags);

@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Weft.Core.Runs;
+using Weft.Engine.Operations;
 using Weft.Engine.Storage;
 using Weft.Server.Api.Models;
 using Weft.Server.Auth;
+using Weft.Server.Execution;
 using Weft.Server.Hosting;
 
 namespace Weft.Server.Api;
@@ -65,7 +67,7 @@ internal static class TaskInstanceEndpoints
 
     private static async Task<Results<Ok<TaskInstanceResponse>, ProblemHttpResult>> PatchAsync(
         [FromRoute(Name = "dag_id")] string dagId, [FromRoute(Name = "run_id")] string runId, [FromRoute(Name = "task_id")] string taskId,
-        StatePatch patch, RunActions actions, ServerSecrets secrets, HttpContext http, CancellationToken cancellationToken)
+        StatePatch patch, OperatorActions actions, IRunControl control, FinishedRuns finished, ServerSecrets secrets, HttpContext http, CancellationToken cancellationToken)
     {
         if (patch.State is not ("success" or "failed"))
         {
@@ -73,27 +75,24 @@ internal static class TaskInstanceEndpoints
         }
 
         var state = patch.State == "success" ? TaskState.Success : TaskState.Failed;
-        var outcome = await actions.MarkTaskAsync(http, dagId, runId, taskId, state, cancellationToken);
-        if (outcome.Error is not null)
+        try
         {
-            return Problems.Make(outcome.Status, outcome.Status == 404 ? "Not found" : "Conflict", outcome.Error);
+            var outcome = await actions.MarkTaskAsync(dagId, runId, taskId, state, AuditLog.Actor(http), cancellationToken);
+            var task = outcome.Run.Tasks.First(t => t.TaskId == taskId);
+            return TypedResults.Ok(ApiMapper.TaskInstance(task, await secrets.MaskerAsync(cancellationToken)));
         }
-
-        var task = outcome.Run!.Tasks.First(t => t.TaskId == taskId);
-        return TypedResults.Ok(ApiMapper.TaskInstance(task, await secrets.MaskerAsync(cancellationToken)));
+        catch (OperationException refused)
+        {
+            return Problems.From(refused);
+        }
+        finally
+        {
+            DagRunEndpoints.Changed(control, finished);
+        }
     }
 
-    private static async Task<Results<Ok<ClearResponse>, ProblemHttpResult>> ClearAsync(
+    private static Task<Results<Ok<ClearResponse>, ProblemHttpResult>> ClearAsync(
         [FromRoute(Name = "dag_id")] string dagId, [FromRoute(Name = "run_id")] string runId, [FromRoute(Name = "task_id")] string taskId,
-        ClearRequest? request, RunActions actions, HttpContext http, CancellationToken cancellationToken)
-    {
-        var clear = (request ?? new ClearRequest(null)) with { TaskIds = [taskId] };
-        var outcome = await actions.ClearAsync(http, dagId, runId, clear, cancellationToken);
-        if (outcome.Error is not null)
-        {
-            return Problems.Make(outcome.Status == 400 ? 404 : outcome.Status, "Not found", outcome.Error);
-        }
-
-        return TypedResults.Ok(new ClearResponse(outcome.TaskIds, outcome.Run!.Run.State.ToName(), clear.DryRun));
-    }
+        Models.ClearRequest? request, OperatorActions actions, IRunControl control, FinishedRuns finished, HttpContext http, CancellationToken cancellationToken) =>
+        DagRunEndpoints.ClearTasksAsync(actions, control, finished, http, dagId, runId, request ?? new Models.ClearRequest(null), [taskId], cancellationToken);
 }

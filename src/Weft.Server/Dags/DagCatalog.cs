@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
-using Weft.Core.Dags;
 using Weft.Core.Definitions;
+using Weft.Engine.Operations;
 using Weft.Engine.Storage;
 
 namespace Weft.Server.Dags;
 
 /// <summary>
-/// Registered DAGs as definitions: the stored source parsed once per content hash, so a request or a run never
-/// reads the DAGs folder and always sees what the database says is registered.
+/// Registered DAGs as definitions for the API to show: the stored source parsed once per content hash, so a request
+/// never reads the DAGs folder and always sees what the database says is registered.
 /// </summary>
 internal sealed class DagCatalog(IStateStore store)
 {
@@ -28,28 +28,6 @@ internal sealed class DagCatalog(IStateStore store)
             _parsed.Clear();
         }
 
-        return _parsed.GetOrAdd(record.Hash + "|" + record.DagId, _ =>
-            DagLoader.LoadText(record.Source, record.FilePath ?? record.DagId + (record.Source.TrimStart().StartsWith('{') ? ".json" : ".yaml")));
-    }
-
-    /// <summary>The definition for a run: its own DAG file when it has one and it still loads, else the registered DAG.</summary>
-    public async Task<DagDefinition?> ForRunAsync(RunRecord run, CancellationToken cancellationToken)
-    {
-        var registered = await GetAsync(run.DagId, cancellationToken);
-        if (registered?.Load.Dag is { } dag)
-        {
-            return dag;
-        }
-
-        if (run.DagFile is not null && File.Exists(run.DagFile))
-        {
-            var load = DagLoader.LoadFile(run.DagFile);
-            if (load.Dag is { } fromFile && fromFile.Id == run.DagId)
-            {
-                return fromFile;
-            }
-        }
-
-        return null;
+        return _parsed.GetOrAdd(record.Hash + "|" + record.DagId, _ => OperatorActions.Parse(record));
     }
 }

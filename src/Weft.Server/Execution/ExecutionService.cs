@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Weft.Engine.Execution;
+using Weft.Engine.Operations;
 using Weft.Engine.Ownership;
 using Weft.Engine.Scheduling;
 using Weft.Server.Hosting;
@@ -19,6 +20,7 @@ internal sealed class ExecutionService(
     ServerEnvironment environment,
     IOptions<ServerOptions> options,
     WeftMetrics metrics,
+    DagRegistry registry,
     ILogger<ExecutionService> logger) : BackgroundService, IRunControl
 {
     private SchedulerLoop? _loop;
@@ -31,9 +33,6 @@ internal sealed class ExecutionService(
 
     /// <inheritdoc />
     public void Nudge() => _loop?.Dispatcher?.Nudge();
-
-    /// <inheritdoc />
-    public Task StopAsync(string dagId, string runId, CancellationToken cancellationToken) => Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -51,7 +50,7 @@ internal sealed class ExecutionService(
         {
             _loop = new SchedulerLoop(
                 environment.Store,
-                new SchedulerOptions { DagsFolder = environment.DagsFolder },
+                new SchedulerOptions { DagsFolder = environment.DagsFolder, RescanInterval = settings.DagRescanInterval },
                 environment.Time,
                 logger,
                 Executor,
@@ -60,7 +59,8 @@ internal sealed class ExecutionService(
                     MaxActiveRuns = settings.MaxActiveRuns,
                     PollInterval = settings.ExecutorPollInterval,
                     Observers = (dag, snapshot) => new RunMetricsObserver(metrics, dag, snapshot),
-                });
+                },
+                registry);
             await _loop.RunAsync(stoppingToken, settings.ShutdownGracePeriod);
         }
         finally

@@ -76,6 +76,18 @@ public sealed class RunCommandTests : IDisposable
         Assert.Single(result.StderrLines, l => l.StartsWith("weft: error: ", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("nope=1", "weft: error: unknown param 'nope' for DAG 'toucher'; known params: count, extra, name")]
+    [InlineData("count=many", "weft: error: param 'count' of DAG 'toucher' must be a number (like its default 0), not string \"many\"")]
+    public async Task Run_ParamTheDagDoesNotTake_ExitsTwo_AndRunsNothing(string param, string error)
+    {
+        var result = await _dir.Weft().RunAsync("run", "flow/toucher.yaml", "--param", param);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal(error, result.StderrLines[0]);
+        Assert.False(File.Exists(Path.Combine(_dir.Path, "flow", "created.txt")), "a refused run must not run tasks");
+    }
+
     [Fact]
     public async Task Run_NothingToRun_ExitsTwo()
     {

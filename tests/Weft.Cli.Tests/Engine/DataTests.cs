@@ -77,6 +77,7 @@ public sealed class DataTests : IDisposable
             id: envs
             params:
               day: "2024-06-01"
+              extra: ""
             tasks:
               - id: first
                 command: |

@@ -145,7 +145,8 @@ public sealed class SchedulerProcessTests : IDisposable
             await store.InitializeAsync(CancellationToken.None);
             var dag = Core.Definitions.DagLoader.LoadFile(Path.Combine(_dir.Path, "dags", "manual.yaml")).Dag!;
             var conf = new Dictionary<string, System.Text.Json.JsonElement> { ["who"] = System.Text.Json.JsonDocument.Parse("\"me\"").RootElement };
-            await Engine.Execution.RunLauncher.CreateManualRunAsync(store, dag, conf, null, TimeProvider.System, CancellationToken.None);
+            await new Engine.Operations.OperatorActions(store, TimeProvider.System)
+                .CreateRunAsync(dag, new Engine.Operations.TriggerRequest(dag.Id, conf), dagFile: null, actor: null, CancellationToken.None);
         }
 
         var runs = await scheduler.WaitForRunsAsync("manual", r => r.Count == 1 && r[0].State == RunState.Success, TimeSpan.FromSeconds(5));

@@ -14,6 +14,7 @@ public sealed class SchedulingCommandsTests : IDisposable
         id: daily
         schedule: "@daily"
         start_date: 2024-01-01
+        params: { x: 0 }
         tasks:
           - id: a
             command: echo ${{ run.logical_date }} >> days.txt

@@ -42,8 +42,9 @@ internal sealed class ExecutorFixture : IAsyncDisposable
 
     public FixtureExecutor Executor(int? parallelism = null) => new(this, parallelism);
 
-    public Task<RunRecord> CreateRunAsync(DagDefinition dag) =>
-        RunLauncher.CreateManualRunAsync(Store, dag, conf: null, dagFile: null, TimeProvider.System, CancellationToken.None);
+    public async Task<RunRecord> CreateRunAsync(DagDefinition dag) =>
+        (await new global::Weft.Engine.Operations.OperatorActions(Store, TimeProvider.System)
+            .CreateRunAsync(dag, new global::Weft.Engine.Operations.TriggerRequest(dag.Id), dagFile: null, actor: null, CancellationToken.None)).Run;
 
     public async ValueTask DisposeAsync()
     {

@@ -27,7 +27,8 @@ internal sealed record TriggerRequest(JsonElement? Conf, DateTimeOffset? Logical
 internal sealed record StatePatch(string? State);
 
 /// <summary>POST …/clear: which task instances go back to <c>none</c> so they run again.</summary>
-internal sealed record ClearRequest(IReadOnlyList<string>? TaskIds, bool OnlyFailed = false, bool IncludeDownstream = false, bool DryRun = false);
+internal sealed record ClearRequest(
+    IReadOnlyList<string>? TaskIds, bool OnlyFailed = false, bool IncludeDownstream = false, bool DryRun = false, bool IncludeUpstream = false);
 
 /// <summary>What a clear did (or, with <c>dry_run</c>, would do).</summary>
 internal sealed record ClearResponse(IReadOnlyList<string> TaskIds, string RunState, bool DryRun);

@@ -1,7 +1,7 @@
 using Weft.Core.Dags;
 using Weft.Engine.Storage;
 
-namespace Weft.Engine.Scheduling;
+namespace Weft.Engine.Operations;
 
 /// <summary>A DAG as registered in the database, with the definition parsed from the registered source.</summary>
 internal sealed record RegisteredDag(DagRecord Record, DagDefinition Definition)

@@ -1,18 +1,17 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Weft.Core.Dags;
 using Weft.Core.Definitions;
 using Weft.Core.Diagnostics;
-using Weft.Engine.Json;
 using Weft.Engine.Storage;
 
-namespace Weft.Engine.Scheduling;
+namespace Weft.Engine.Operations;
 
 /// <summary>
-/// Keeps the database's DAG table in step with the DAGs folder: every valid file is registered with its
-/// source and hash, a changed file is registered again, and a broken file is reported (as the DAG's load
-/// error) while the DAG keeps its last good version, which is what <see cref="Dags"/> then holds for it.
+/// The one registrar of a DAGs folder, used by the scheduler's loop, the server and the CLI's DAG commands: keeps
+/// the database's DAG table in step with the folder. Every valid file is registered with its source and hash, a
+/// changed file is registered again, and a broken file, or one repeating a DAG id another file holds, is reported
+/// (as the DAG's <c>load_error</c> when it was registered before, and in <see cref="Problems"/>) while the DAG keeps
+/// its last good version, which is what <see cref="Dags"/> then holds for it. Not thread-safe: one caller syncs.
 /// </summary>
 internal sealed class DagRegistry
 {
@@ -23,6 +22,7 @@ internal sealed class DagRegistry
     private readonly Dictionary<string, FileState> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RegisteredDag> _dags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _firstSeen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _problems = new(StringComparer.Ordinal);
     private Dictionary<string, DagRecord>? _storedByFile;
 
     public DagRegistry(IStateStore store, string folder, TimeProvider time, ILogger logger)
@@ -35,6 +35,15 @@ internal sealed class DagRegistry
 
     /// <summary>The DAGs of the folder, by id: the current version of each file, or the last good one of a broken file.</summary>
     public IReadOnlyDictionary<string, RegisteredDag> Dags => _dags;
+
+    /// <summary>The folder's files that are not registered as they are now, by path: their errors, one per line.</summary>
+    public IReadOnlyDictionary<string, string> Problems => _problems;
+
+    /// <summary>The folder, as a full path.</summary>
+    public string Folder => _folder;
+
+    /// <summary>When the last sync ended; null before the first.</summary>
+    public DateTimeOffset? LastSync { get; private set; }
 
     /// <summary>When this process first saw the DAG; the lower bound of a schedule without <c>start_date</c>.</summary>
     public DateTimeOffset FirstSeen(string dagId) => _firstSeen.TryGetValue(dagId, out var t) ? t : _time.GetUtcNow();
@@ -65,9 +74,11 @@ internal sealed class DagRegistry
             }
 
             _files.Remove(gone);
+            _problems.Remove(gone);
             changed = true;
         }
 
+        LastSync = _time.GetUtcNow();
         return changed;
     }
 
@@ -113,7 +124,7 @@ internal sealed class DagRegistry
             return false;
         }
 
-        var hash = Hash(text);
+        var hash = DagRegistration.Hash(text);
         _files.TryGetValue(path, out var previous);
         if (previous is not null && previous.Hash == hash)
         {
@@ -138,9 +149,12 @@ internal sealed class DagRegistry
         _files[path] = new FileState(info.Length, info.LastWriteTimeUtc, hash, dag?.Id ?? knownId);
         if (dag is null)
         {
+            _problems[path] = error!;
             await ReportBrokenAsync(path, knownId, error!, cancellationToken).ConfigureAwait(false);
             return false;
         }
+
+        _problems.Remove(path);
 
         if (knownId is not null && knownId != dag.Id && _dags.TryGetValue(knownId, out var renamed) && renamed.Record.FilePath == path)
         {
@@ -155,8 +169,7 @@ internal sealed class DagRegistry
     {
         var now = _time.GetUtcNow();
         var stored = _storedByFile!.GetValueOrDefault(path);
-        var record = new DagRecord(
-            dag.Id, path, text, hash, IsPaused: false, dag.Schedule?.Text, JsonStringList.Write(dag.Tags), LoadError: null, now);
+        var record = DagRegistration.Record(dag, text, path, paused: false, now);
 
         // A restart finds most files as they were registered: nothing to write for those.
         if (stored is null || stored.DagId != dag.Id || stored.Hash != hash || stored.LoadError is not null)
@@ -218,8 +231,6 @@ internal sealed class DagRegistry
 
     private static string Errors(LoadResult result) =>
         string.Join('\n', result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()));
-
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private sealed record FileState(long Length, DateTime Modified, string Hash, string? DagId);
 }
