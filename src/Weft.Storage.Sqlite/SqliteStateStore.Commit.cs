@@ -63,7 +63,9 @@ public sealed partial class SqliteStateStore
         if (batch.RunsPreempted.Count > 0)
         {
             var preempt = _statements.Get(connection, "run.preempt", c => new PreparedStatement(c,
-                "UPDATE dag_runs SET owner = NULL, claim_epoch = claim_epoch + 1 WHERE dag_id = $dag_id AND run_id = $run_id",
+                // A running run keeps its owner, so no other process takes it meanwhile: the owner's next write is refused and
+                // it claims the run again as it now is. A run sent back to the queue or finished is released.
+                "UPDATE dag_runs SET owner = CASE WHEN state = 'running' THEN owner END, claim_epoch = claim_epoch + 1 WHERE dag_id = $dag_id AND run_id = $run_id",
                 "$dag_id", "$run_id"));
             foreach (var (dagId, runId) in batch.RunsPreempted)
             {

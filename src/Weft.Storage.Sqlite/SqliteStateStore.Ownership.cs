@@ -46,7 +46,7 @@ public sealed partial class SqliteStateStore
             using var take = Command(connection, transaction, $"""
                 UPDATE dag_runs AS r SET owner = $owner, claim_epoch = claim_epoch + 1
                 WHERE dag_id = $dag_id AND run_id = $run_id AND state IN ('queued', 'running')
-                  AND (r.owner IS NULL OR r.owner <> $owner) AND {NoLiveOwner}
+                  AND (r.owner = $owner OR {NoLiveOwner})
                 RETURNING claim_epoch
                 """);
             take.Parameters.AddWithValue("$owner", owner);

@@ -167,6 +167,13 @@ internal sealed class Executor : IAsyncDisposable
             }
             catch (ClaimLostException lost)
             {
+                if (await Store.GetRunAsync(lost.Claim.DagId, lost.Claim.RunId, CancellationToken.None).ConfigureAwait(false) is { } now
+                    && now.Run.State is RunState.Success or RunState.Failed)
+                {
+                    // Finished elsewhere (an operator marked it) while it ran here: that is its result.
+                    return now;
+                }
+
                 var again = await Store.ClaimRunAsync(lost.Claim.DagId, lost.Claim.RunId, Lease.OwnerId, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
                 if (again is null)
                 {
@@ -186,6 +193,9 @@ internal sealed class Executor : IAsyncDisposable
             return result;
         }
     }
+
+    /// <summary>Passes what the database says of the runs' claims to the runs executing here (see <see cref="RunExecutor.NoticeClaims"/>).</summary>
+    public void NoticeClaims(IReadOnlyCollection<RunRecord> activeRuns) => _runs.NoticeClaims(activeRuns);
 
     /// <summary>The secret store's values, for <c>${{ secrets.NAME }}</c>; read at most once a second, decrypted only when there are any.</summary>
     private async Task LoadSecretsAsync(CancellationToken cancellationToken)

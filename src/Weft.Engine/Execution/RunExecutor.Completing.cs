@@ -18,6 +18,16 @@ internal sealed partial class RunExecutor
             var task = _run.Tasks[attempt.TaskId];
             _x._slots.Release(_slotOwner, task.Pool, task.PoolSlots);
             var inst = _run.Instances[attempt.TaskId];
+            if (attempt.StopReason == ChangedElsewhere)
+            {
+                // The task's row is the operator's now: only the attempt's own row records how it ended.
+                _batch.AttemptsEnded.Add(new AttemptRecord(
+                    attempt.AttemptId, inst.DagId, inst.RunId, inst.TaskId, attempt.TryNumber, TaskState.Failed, _claim.Owner,
+                    attempt.StartedAt, done.EndedAt, null, done.Result.ExitCode, ChangedElsewhere, null));
+                attempt.Dispose();
+                return;
+            }
+
             var result = done.Result;
             if (attempt.StopReason == Interrupted && result.Outcome is TaskOutcome.Success or TaskOutcome.Skipped)
             {

@@ -16,6 +16,9 @@ internal sealed partial class RunExecutor
         /// <summary>Marks reason for attempts cut short by an interruption; such tasks run again on resume.</summary>
         internal const string Interrupted = "interrupted";
 
+        /// <summary>Reason of attempts stopped because their task was changed elsewhere (cleared, marked) while they ran.</summary>
+        internal const string ChangedElsewhere = "stopped: the task was changed while it ran";
+
         /// <summary>
         /// Brings the claimed run into a state this process can drive. Attempts recorded as running belong to an owner
         /// that is gone: they are lost, not failed. Their leftover processes on this machine are killed, and the task
@@ -45,6 +48,9 @@ internal sealed partial class RunExecutor
             {
                 switch (inst.State)
                 {
+                    case TaskState.Running when inst.AttemptId is not null && _running.ContainsKey(inst.AttemptId):
+                        // Still running here, under the run's new claim (see TryRebaseAsync).
+                        break;
                     case TaskState.Running or TaskState.Queued when inst.AttemptId is not null && _x._options.Preempted.TryRemove(inst.AttemptId, out _):
                         _batch.AttemptsEnded.Add(EndedAttempt(inst, "stopped: the run was changed while it ran", now));
                         _run.Update(inst with { State = TaskState.None, Reason = null, EndDate = now, MaxTries = inst.MaxTries + 1 });
@@ -157,12 +163,8 @@ internal sealed partial class RunExecutor
                 }
                 catch (ClaimLostException)
                 {
-                    foreach (var id in _running.Keys)
-                    {
-                        _x._options.Preempted[id] = 0;
-                    }
-
-                    await AbandonAsync("stopped: the run was changed elsewhere").ConfigureAwait(false);
+                    // Left to the caller: the main loop claims the run again and goes on (TryRebaseAsync); an
+                    // interruption or a self-fence just stops here.
                     throw;
                 }
                 catch (Exception ex) when (StoreHealth.IsTransient(ex))
@@ -190,11 +192,24 @@ internal sealed partial class RunExecutor
             try
             {
                 await CommitAsync(fenced).ConfigureAwait(false);
+                return;
             }
             catch (OwnerFencedException)
             {
                 await SelfFenceAsync(cancellationToken).ConfigureAwait(false);
+                return;
             }
+            catch (ClaimLostException)
+            {
+                // Handled below, outside the catch: claiming again awaits.
+            }
+
+            if (!await TryRebaseAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new ClaimLostException(_claim);
+            }
+
+            throw new RebasedException();
         }
 
         /// <summary>
@@ -250,6 +265,71 @@ internal sealed partial class RunExecutor
 
             await CommitAsync(until.Token).ConfigureAwait(false);
             throw new OwnerFencedException(_claim);
+        }
+
+        /// <summary>
+        /// The store refused a write: the run's claim changed, because an operator changed the run (clear, mark) or
+        /// another owner took it. Claims the run again as it now is. Attempts whose task the change left alone go on
+        /// running, and the ends of attempts already seen here but not yet written are kept, so nothing runs twice;
+        /// attempts whose task was changed are stopped, and what is ready in the new state starts. False when the run
+        /// cannot be claimed again (it finished, or a live owner has it): everything here is stopped.
+        /// </summary>
+        private async Task<bool> TryRebaseAsync(CancellationToken cancellationToken)
+        {
+            var again = await _x._store.ClaimRunAsync(_claim.DagId, _claim.RunId, _x._lease.OwnerId, Now, CancellationToken.None).ConfigureAwait(false);
+            if (again is null)
+            {
+                foreach (var id in _running.Keys)
+                {
+                    _x._options.Preempted[id] = 0;
+                }
+
+                await AbandonAsync(ChangedElsewhere).ConfigureAwait(false);
+                return false;
+            }
+
+            var fresh = again.Snapshot.Tasks.ToDictionary(t => t.TaskId, StringComparer.Ordinal);
+            bool StillOurs(string taskId, string? attemptId) =>
+                fresh.TryGetValue(taskId, out var row) && row.State == TaskState.Running && row.AttemptId == attemptId;
+
+            // Handed out but never started: the new state decides whether they start.
+            foreach (var notStarted in _toLaunch)
+            {
+                _running.Remove(notStarted.AttemptId);
+                var held = _run.Tasks[notStarted.TaskId];
+                _x._slots.Release(_slotOwner, held.Pool, held.PoolSlots);
+                notStarted.Dispose();
+            }
+
+            _toLaunch.Clear();
+            var started = _batch.AttemptsStarted.Select(a => a.AttemptId).ToHashSet(StringComparer.Ordinal);
+            foreach (var attempt in _running.Values.Where(a => !StillOurs(a.TaskId, a.AttemptId)))
+            {
+                attempt.StopReason = ChangedElsewhere;
+                attempt.Stop.Cancel();
+            }
+
+            var kept = _run.Instances.Values.Where(i => i.State != TaskState.Running && StillOurs(i.TaskId, i.AttemptId)).ToList();
+            var ended = _batch.AttemptsEnded.Where(a => !started.Contains(a.AttemptId)).ToList();
+            var events = _batch.Events.ToList();
+            var processes = _batch.AttemptProcesses.ToList();
+            _batch.Clear();
+            _batch.AttemptsEnded.AddRange(ended);
+            _batch.Events.AddRange(events);
+            _batch.AttemptProcesses.AddRange(processes);
+            _claim = again.Claim;
+            _batch.Claim = _claim;
+            _run = new LiveRun(_dag, again.Snapshot);
+            foreach (var inst in kept)
+            {
+                _run.Update(inst);
+            }
+
+            _ready.Clear();
+            _retries.Clear();
+            _x._logger.LogInformation("Run {RunId} of DAG {DagId} was changed elsewhere; going on from its new state", _claim.RunId, _claim.DagId);
+            await AdoptAsync(cancellationToken).ConfigureAwait(false);
+            return true;
         }
 
         /// <summary>Stops every running attempt and waits (a bounded time) for their processes to end; writes nothing.</summary>

@@ -90,7 +90,7 @@ internal sealed partial class RunExecutor
             _batch.AttemptsStarted.Add(new AttemptRecord(attemptId, inst.DagId, inst.RunId, task.Id, tryNumber, TaskState.Running, _claim.Owner, now, null, null, null, null, logPath));
             _run.Update(running);
             var timeout = task.Timeout is { } t ? new CancellationTokenSource(t, _x._time) : null;
-            var attempt = new RunningAttempt(task.Id, attemptId, new CancellationTokenSource(), timeout, task.Timeout);
+            var attempt = new RunningAttempt(task.Id, attemptId, new CancellationTokenSource(), timeout, task.Timeout) { TryNumber = tryNumber, StartedAt = now };
             _running[attemptId] = attempt;
             _toLaunch.Add(attempt);
             _observer.TaskStarted(running);

@@ -27,6 +27,7 @@ internal sealed partial class RunExecutor
     private readonly Func<double> _jitter;
     private readonly SlotAllocator _slots;
     private readonly OwnerLease _lease;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string DagId, string RunId), Loop> _loops = new();
 
     public RunExecutor(
         IStateStore store,
@@ -64,14 +65,45 @@ internal sealed partial class RunExecutor
         }
 
         var loop = new Loop(this, dag, claimed, observer ?? _observer);
+        var key = (claimed.Claim.DagId, claimed.Claim.RunId);
+        _loops[key] = loop;
         try
         {
             return await loop.RunAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            _loops.TryRemove(new KeyValuePair<(string, string), Loop>(key, loop));
             // Slots are shared with other runs: whatever this one still holds must not leak when it ends abruptly.
             loop.ReleaseSlots();
+        }
+    }
+
+    /// <summary>
+    /// Tells the runs executing here what the database says of their claims (the active runs, as the dispatcher's pass
+    /// read them): a run
+    /// whose epoch moved on was changed elsewhere, and its loop takes it up again at once rather than at its next
+    /// write, so a task an operator cleared stops within a pass even when nothing else happens in its run.
+    /// </summary>
+    public void NoticeClaims(IReadOnlyCollection<RunRecord> activeRuns)
+    {
+        var seen = new HashSet<(string, string)>();
+        foreach (var run in activeRuns)
+        {
+            seen.Add((run.DagId, run.RunId));
+            if (_loops.TryGetValue((run.DagId, run.RunId), out var loop))
+            {
+                loop.Notice(run.ClaimEpoch);
+            }
+        }
+
+        foreach (var (key, loop) in _loops)
+        {
+            if (!seen.Contains(key))
+            {
+                // No longer queued or running in the database (an operator finished it): stop at once.
+                loop.Notice(long.MaxValue);
+            }
         }
     }
 
@@ -119,15 +151,23 @@ internal sealed partial class RunExecutor
         {
             var fenced = _x._lease.Fenced;
             await AdoptAsync(cancellationToken).ConfigureAwait(false);
-            Pump();
-            if (IsDone)
+            while (true)
             {
-                // Nothing left to launch (no-op tasks only): the run's start and end go in one transaction.
-                Finish();
+                try
+                {
+                    return await DriveAsync(fenced, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RebasedException)
+                {
+                    // The run was changed elsewhere and claimed again as it now is: go on from there.
+                }
             }
+        }
 
-            await CommitOrFenceAsync(fenced, cancellationToken).ConfigureAwait(false);
-            Launch();
+        /// <summary>Starts what is ready, writes, launches, and waits for the next event, until the run is done.</summary>
+        private async Task<RunSnapshot> DriveAsync(CancellationToken fenced, CancellationToken cancellationToken)
+        {
+            await StepAsync(fenced, cancellationToken).ConfigureAwait(false);
 
             Task<bool>? waitRead = null;
             while (!IsDone)
@@ -159,15 +199,19 @@ internal sealed partial class RunExecutor
                     Complete(done);
                 }
 
-                PromoteDueRetries();
-                Pump();
-                if (IsDone)
+                if (Interlocked.Exchange(ref _claimMoved, 0) == 1)
                 {
-                    Finish();
+                    // The run was changed elsewhere: the next write would be refused, so take it up again now.
+                    if (!await TryRebaseAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        throw new ClaimLostException(_claim);
+                    }
+
+                    throw new RebasedException();
                 }
 
-                await CommitOrFenceAsync(fenced, cancellationToken).ConfigureAwait(false);
-                Launch();
+                PromoteDueRetries();
+                await StepAsync(fenced, cancellationToken).ConfigureAwait(false);
             }
 
             if (_run.Run.State is RunState.Running or RunState.Queued)
@@ -181,6 +225,31 @@ internal sealed partial class RunExecutor
             var result = _run.Snapshot();
             _observer.RunFinished(result);
             return result;
+        }
+
+        /// <summary>Starts the ready tasks that may start, decides the run's end when nothing is left, writes, launches.</summary>
+        private async Task StepAsync(CancellationToken fenced, CancellationToken cancellationToken)
+        {
+            Pump();
+            if (IsDone)
+            {
+                // Nothing left to launch (no-op tasks only, or the rest finished): the end goes in this transaction.
+                Finish();
+            }
+
+            await CommitOrFenceAsync(fenced, cancellationToken).ConfigureAwait(false);
+            Launch();
+        }
+
+        private int _claimMoved;
+
+        /// <summary>Called from the dispatcher's thread: wakes the loop when the run's claim epoch is not its own.</summary>
+        public void Notice(long epoch)
+        {
+            if (epoch > Volatile.Read(ref _claim).Epoch && Interlocked.Exchange(ref _claimMoved, 1) == 0)
+            {
+                _flush.Set();
+            }
         }
 
         private bool IsDone => _running.Count == 0 && _toLaunch.Count == 0 && (_coordinator.IsComplete || _criticalFailure is not null) && _ready.Count == 0 && _retries.Count == 0;

@@ -16,6 +16,11 @@ internal sealed class RunningAttempt(string taskId, string attemptId, Cancellati
 
     public TimeSpan? TimeoutAfter { get; } = timeoutAfter;
 
+    /// <summary>The attempt's try number and start, for its row when it ends after its task was changed elsewhere.</summary>
+    public int TryNumber { get; init; }
+
+    public DateTimeOffset StartedAt { get; init; }
+
     /// <summary>Why the attempt was stopped, when the executor stopped it.</summary>
     public string? StopReason { get; set; }
 

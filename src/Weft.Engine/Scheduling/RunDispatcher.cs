@@ -124,6 +124,7 @@ internal sealed class RunDispatcher
         var live = (await _executor.ExpireDeadLocalOwnersAsync(cancellationToken).ConfigureAwait(false))
             .Select(o => o.OwnerId).ToHashSet(StringComparer.Ordinal);
         var active = await _executor.Store.ListActiveRunsAsync(cancellationToken).ConfigureAwait(false);
+        _executor.NoticeClaims(active);
         var paused = (await _executor.Store.ListPausedDagsAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         var runningByDag = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var run in active)

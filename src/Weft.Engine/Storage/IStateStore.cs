@@ -51,8 +51,9 @@ public interface IStateStore : IAsyncDisposable
 
     /// <summary>
     /// Claims a queued or running run for <paramref name="owner"/> when no live owner holds it (none, or one whose
-    /// lease ended before <paramref name="now"/>): the epoch grows by one and the run's rows are returned as of the
-    /// claim. Null when the run is finished, missing, or held by a live owner.
+    /// lease ended before <paramref name="now"/>) or the owner itself does (taking it again after a preemption): the
+    /// epoch grows by one and the run's rows are returned as of the claim. Null when the run is finished, missing,
+    /// or held by another live owner.
     /// </summary>
     Task<ClaimedRun?> ClaimRunAsync(string dagId, string runId, string owner, DateTimeOffset now, CancellationToken cancellationToken);
 

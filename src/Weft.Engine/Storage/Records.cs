@@ -21,6 +21,9 @@ public sealed record RunRecord(
 {
     /// <summary>The process that holds the run's claim, or null; read from the store, never written through this record.</summary>
     public string? Owner { get; init; }
+
+    /// <summary>How many times the run has been claimed or preempted; a claim holds only at the epoch it was made at.</summary>
+    public long ClaimEpoch { get; init; }
 }
 
 /// <summary>A task instance row: one per task per run, holding its current try.</summary>

@@ -16,8 +16,9 @@ public sealed class StateBatch
     public bool ReleaseClaim { get; set; }
 
     /// <summary>
-    /// Runs whose claim is revoked by this batch (owner cleared, epoch + 1): the executor holding one is refused its
-    /// next write and lets go, and the run is claimed again from the database. Operator actions use it.
+    /// Runs whose claim is revoked by this batch (epoch + 1; the owner is kept while the run is running, so no other
+    /// process takes it, and cleared otherwise): the executor holding one is refused its next write, claims the run
+    /// again as it now is and stops only the attempts whose task changed. Operator actions use it.
     /// </summary>
     public List<(string DagId, string RunId)> RunsPreempted { get; } = [];
 

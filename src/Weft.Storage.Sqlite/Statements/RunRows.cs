@@ -13,8 +13,8 @@ internal static class RunRows
         "dag_id, run_id, state, run_type, logical_date, data_interval_start, data_interval_end, start_date, end_date, " +
         "conf_json, dag_file, created_at";
 
-    /// <summary>The columns read by <see cref="Read"/>, in order: the written ones and the claim's owner.</summary>
-    public const string Columns = WriteColumns + ", owner";
+    /// <summary>The columns read by <see cref="Read"/>, in order: the written ones and the claim's owner and epoch.</summary>
+    public const string Columns = WriteColumns + ", owner, claim_epoch";
 
     private static readonly string[] ParameterNames =
     [
@@ -81,5 +81,6 @@ internal static class RunRows
         CreatedAt: ToTime(reader.GetInt64(11)))
     {
         Owner = reader.IsDBNull(12) ? null : reader.GetString(12),
+        ClaimEpoch = reader.IsDBNull(13) ? 0 : reader.GetInt64(13),
     };
 }

@@ -120,6 +120,41 @@ public sealed class CrashAndLockTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(await _site.ReadAsync(s => s.ListActiveRunsAsync(CancellationToken.None)));
     }
 
+    [Fact]
+    public async Task ClearingASilentRunningTaskInTheServer_StopsItAtOnce_AndOnlyItRunsAgain()
+    {
+        var starts = Path.Combine(_site.Path, "starts");
+        _site.WriteDag("silent.yaml", $"""
+            id: silent
+            tasks:
+              - id: quiet
+                command: echo go >> '{starts}'; if [ "$(wc -l < '{starts}')" -eq 1 ]; then sleep 31.5; fi; echo quiet >> '{_site.Ledger}'
+              - id: steady
+                command: sleep 4; echo steady >> '{_site.Ledger}'
+            """);
+        using var server = new BackgroundWeft(_site.Path, "server", "--urls", "http://127.0.0.1:0");
+        var trigger = await _site.Weft().RunAsync("dags", "trigger", "silent", "--json");
+        Assert.True(trigger.ExitCode == 0, trigger.ToString());
+        var runId = JsonDocument.Parse(trigger.Stdout).RootElement.GetProperty("run_id").GetString()!;
+        await server.WaitUntilAsync(() => File.Exists(starts), TimeSpan.FromSeconds(30), "the task starting");
+        await Task.Delay(500);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var clear = await _site.Weft().RunAsync("tasks", "clear", runId, "quiet", "--yes");
+        Assert.True(clear.ExitCode == 0, clear.ToString());
+        await server.WaitUntilAsync(() => File.ReadAllLines(starts).Length == 2, TimeSpan.FromSeconds(10), "the cleared task starting again");
+        output.WriteLine($"cleared task started again after {clock.ElapsedMilliseconds} ms");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3.5), $"the cleared task ran again only after {clock.Elapsed}: it waited for the run's next write");
+        Assert.False(Machine.ProcessAlive("^sleep 31.5$"), "the cleared attempt's process was left running");
+
+        await FaultSite.UntilAsync(
+            async () => (await _site.RunsAsync("silent")).Single() is var r && FaultSite.Finished(r),
+            TimeSpan.FromSeconds(30),
+            () => "the run finishing\n" + server.Output);
+        Assert.Equal(RunState.Success, (await _site.RunsAsync("silent")).Single().State);
+        Assert.Equal(["quiet", "steady"], _site.LedgerLines().Order(StringComparer.Ordinal));
+    }
+
     private static async Task<string?> HealthAsync(HttpClient http)
     {
         try

@@ -86,9 +86,10 @@ public sealed class OperatorActionsTests : IAsyncLifetime
 
         var marked = await Actions.MarkTaskAsync("etl", "manual__1", "transform", TaskState.Success, null, default);
 
-        // 'load' can still run: the run stays running, and the executor's claim is gone.
+        // 'load' can still run: the run stays running and keeps its owner (no other process takes it), but the
+        // executor's claim is gone: its next write is refused and it claims the run again.
         Assert.Equal(RunState.Running, marked.Run.Run.State);
-        Assert.Null(marked.Run.Run.Owner);
+        Assert.Equal(held!.Claim.Owner, marked.Run.Run.Owner);
         var stale = new StateBatch { Claim = held!.Claim };
         stale.Events.Add(new EventRecord(0, DateTimeOffset.UtcNow, "test", null, null, null, "late write"));
         await Assert.ThrowsAsync<ClaimLostException>(() => _fx.Store.CommitAsync(stale, default));
@@ -252,4 +253,38 @@ public sealed class OperatorActionsTests : IAsyncLifetime
             TimeProvider.System,
             NullLogger.Instance,
             default);
+
+    [Fact]
+    public async Task ClearingOneRunningTask_RestartsOnlyThatTask_TheOthersRunOnUntouched()
+    {
+        var marks = Path.Combine(_fx.Root, "marks");
+        var dag = _fx.Load($"""
+            id: busy
+            tasks:
+              - id: cleared
+                command: echo cleared >> '{marks}'; sleep 2
+              - id: untouched
+                command: echo untouched >> '{marks}'; sleep 2
+              - id: after
+                depends_on: [cleared, untouched]
+                command: echo after >> '{marks}'
+            """);
+        var runId = (await Actions.CreateRunAsync(dag, new TriggerRequest(dag.Id), Path.Combine(_fx.Root, "dag.yaml"), null, default)).Run.RunId;
+        var execution = _fx.Executor().ExecuteAsync(dag, runId, default);
+        while (!File.Exists(marks) || File.ReadAllLines(marks).Length < 2)
+        {
+            await Task.Delay(50);
+        }
+
+        await Actions.ClearAsync(new ClearRequest("busy", runId, ["cleared"]), null, default);
+        var result = await execution;
+
+        Assert.Equal(RunState.Success, result.Run.State);
+        var lines = File.ReadAllLines(marks);
+        Assert.Equal(2, lines.Count(l => l == "cleared"));
+        Assert.Equal(1, lines.Count(l => l == "untouched"));
+        Assert.Equal(1, lines.Count(l => l == "after"));
+        var attempts = await _fx.Store.GetAttemptsAsync("busy", runId, "cleared", default);
+        Assert.Contains(attempts, a => a.Reason == "stopped: the task was changed while it ran");
+    }
 }
