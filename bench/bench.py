@@ -73,26 +73,38 @@ class Failed(Exception):
     pass
 
 
-def measure(cmd, runs, warmup, prepare=None, cwd=None, capture=False):
+OWN_CPU = re.compile(r"cpu (\d+) ms\)")
+
+
+def measure(cmd, runs, warmup, prepare=None, cwd=None, capture=False, own_cpu=False):
     """Runs cmd warmup + runs times under /usr/bin/time. Before each run, prepare()
     (untimed) resets state. Wall time is taken around the whole process; peak RSS is
-    GNU time's %M (the largest single process of the tree, in KB)."""
+    GNU time's %M (the largest single process of the tree, in KB); tree CPU is its %U + %S
+    (the process and the children it waited for: for a build tool, its tasks too).
+    own_cpu: the command is weft, which with WEFT_STARTUP_TRACE=1 prints its own CPU time
+    (user + sys of its process alone) at its last mark; recorded as own_cpu_s."""
     results = []
     rss_file = os.path.join(OUT, "rss.txt")
+    env = dict(os.environ, WEFT_STARTUP_TRACE="1") if own_cpu else None
     for i in range(warmup + runs):
         if prepare:
             prepare()
-        full = ["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd
+        full = ["/usr/bin/time", "-f", "%M %U %S", "-o", rss_file] + cmd
         t0 = time.perf_counter()
         p = subprocess.run(full, cwd=cwd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, text=True)
+                           stderr=subprocess.PIPE, text=True, env=env)
         wall = time.perf_counter() - t0
         if p.returncode != 0:
             raise Failed(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()[-400:]}")
         with open(rss_file) as f:
-            rss = int(f.read().split()[-1])
+            rss, user, system = f.read().split()[-3:]
         if i >= warmup:
-            results.append({"wall_s": wall, "rss_kb": rss, "stdout": p.stdout if capture else None})
+            result = {"wall_s": wall, "rss_kb": int(rss), "cpu_tree_s": float(user) + float(system),
+                      "stdout": p.stdout if capture else None}
+            marks = OWN_CPU.findall(p.stderr) if own_cpu else []
+            if marks:
+                result["own_cpu_s"] = int(marks[-1]) / 1000
+            results.append(result)
     return results
 
 
@@ -108,7 +120,7 @@ def measure_alternately(label, plan):
             if nth < 0 or "error" in p["row"]:
                 continue
             try:
-                res = measure(p["cmd"], 1, 0, p["prepare"], p["cwd"])
+                res = measure(p["cmd"], 1, 0, p["prepare"], p["cwd"], own_cpu=p["row"]["tool"].startswith("weft"))
             except Failed as e:
                 p["row"]["error"] = str(e)
                 p["results"].clear()
@@ -246,6 +258,20 @@ class Bench:
                     p["row"]["wall_s"] = stat([r["wall_s"] for r in p["results"]])
                     p["row"]["rss_kb"] = stat([r["rss_kb"] for r in p["results"]])
                     p["row"]["per_task_ms"] = p["row"]["wall_s"]["median"] / n * 1000
+                    p["row"]["cpu_tree_ms_per_task"] = statistics.median(r["cpu_tree_s"] for r in p["results"]) / n * 1000
+                    own = [r["own_cpu_s"] for r in p["results"] if "own_cpu_s" in r]
+                    if own:
+                        p["row"]["own_cpu_ms_per_task"] = statistics.median(own) / n * 1000
+            # The tasks' own CPU is the same whoever starts them: weft's tree minus weft itself. A peer's own CPU
+            # is then its tree minus that (an estimate: its children are the same tasks).
+            weft = next((p["row"] for p in plan if p["row"]["tool"] == "weft" and "own_cpu_ms_per_task" in p["row"]), None)
+            if weft:
+                tasks_cpu = weft["cpu_tree_ms_per_task"] - weft["own_cpu_ms_per_task"]
+                for p in plan:
+                    row = p["row"]
+                    if "cpu_tree_ms_per_task" in row and "own_cpu_ms_per_task" not in row:
+                        row["own_cpu_ms_per_task"] = max(0.0, row["cpu_tree_ms_per_task"] - tasks_cpu)
+                        row["own_cpu_estimated"] = True
         for row in rows:
             base = next((r for r in rows if r["tool"] == "make" and r["n"] == row["n"]
                          and r["command"] == row["command"] and "wall_s" in r), None)
@@ -684,16 +710,23 @@ def table(doc):
            "Versions: " + ", ".join(f"{k} {v or 'missing'}" for k, v in doc["versions"].items()) + ".", ""]
 
     out += ["### Shell DAG (20 layers, two upstreams per task, parallelism 2)", "",
-            "| tasks | command | tool | wall | peak RSS | wall / task | × make |", "|---|---|---|---|---|---|---|"]
+            "| tasks | command | tool | wall | peak RSS | wall / task | × make | CPU / task (tree) | own CPU / task |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for row in r.get("shell_dag", []):
         head = f"| {row['n']:,} | `{row['command']}` | {row['tool']} |"
         if status(row):
-            out.append(f"{head} {status(row)} | | | |")
+            out.append(f"{head} {status(row)} | | | | | |")
             continue
         note = f" ({row['note']})" if "note" in row and row["wall_s"]["n"] > 1 else ""
         ratio = f"{row['ratio_to_make']:.2f}×" if "ratio_to_make" in row else "–"
+        tree = f"{row['cpu_tree_ms_per_task']:.2f} ms" if "cpu_tree_ms_per_task" in row else "–"
+        own = (f"{'≈ ' if row.get('own_cpu_estimated') else ''}{row['own_cpu_ms_per_task']:.2f} ms"
+               if "own_cpu_ms_per_task" in row else "–")
         out.append(f"{head} {fmt_range(row['wall_s'])}{note} | {fmt_mb(row['rss_kb']['median'])} | "
-                   f"{row['per_task_ms']:.2f} ms | {ratio} |")
+                   f"{row['per_task_ms']:.2f} ms | {ratio} | {tree} | {own} |")
+    out += ["", "CPU / task (tree): user + sys of the tool and the tasks it waited for, ÷ tasks (GNU time). "
+            "Own CPU / task: weft's own process alone (its `WEFT_STARTUP_TRACE` report); for the other tools "
+            "≈ their tree minus the tasks' share (weft's tree minus weft's own, same tasks)."]
     t = next((x for x in r.get("shell_dag", []) if x["tool"] == "weft" and x["n"] == 1000
               and x["command"] == "true" and "ratio_to_make" in x), None)
     out += ["", "Target (engine issue): 1,000 × `true` at parallelism 2 within 1.2× of `make -j2`: " +

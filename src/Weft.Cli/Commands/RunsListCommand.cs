@@ -76,9 +76,14 @@ internal sealed class RunsListCommand : WeftCommand
             ["run id", "dag", "state", "type", "logical date", "start", "duration"],
             page.Items.Select(r => (IReadOnlyList<string>)
             [
-                r.RunId, r.DagId, r.State.ToName(), r.RunType, RunsOutput.Time(r.LogicalDate), RunsOutput.Time(r.StartDate),
-                RunsOutput.Duration(r.StartDate, r.EndDate),
+                r.RunId, r.DagId, Interrupted(r) ? "interrupted" : r.State.ToName(), r.RunType, RunsOutput.Time(r.LogicalDate), RunsOutput.Time(r.StartDate),
+                Interrupted(r) ? "" : RunsOutput.Duration(r.StartDate, r.EndDate),
             ]));
+        if (page.Items.Any(Interrupted))
+        {
+            context.WriteInfo("interrupted: running, but no process executes it now; continue with 'weft run --resume RUN_ID'");
+        }
+
         if (page.TotalEntries > page.Items.Count)
         {
             context.WriteInfo($"{page.Items.Count} of {page.TotalEntries} runs; --limit shows more");
@@ -86,4 +91,7 @@ internal sealed class RunsListCommand : WeftCommand
 
         return ExitCodes.Success;
     }
+
+    // Recorded as running (the contract's state, which --json keeps) with no owner: stopped by Ctrl+C or a crash.
+    private static bool Interrupted(RunRecord run) => run.State == RunState.Running && run.Owner is null;
 }

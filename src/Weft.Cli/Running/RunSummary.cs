@@ -35,8 +35,10 @@ internal static class RunSummary
         }
 
         var counts = snapshot.Tasks.GroupBy(t => t.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToName()}");
-        var elapsed = run.StartDate is { } rs && run.EndDate is { } re ? Format(re - rs) : "";
-        console.MarkupLine($"run [bold]{Markup.Escape(run.RunId)}[/] of [bold]{Markup.Escape(run.DagId)}[/]: [{(run.State == RunState.Success ? "green" : run.State == RunState.Failed ? "red" : "yellow")}]{run.State.ToName()}[/] in {elapsed} ({string.Join(", ", counts)})");
+        var finished = run.State is RunState.Success or RunState.Failed;
+        var elapsed = run.StartDate is { } rs ? Format((finished && run.EndDate is { } re ? re : DateTimeOffset.UtcNow) - rs) : "0ms";
+        var outcome = finished ? $"{run.State.ToName()}[/] in {elapsed}" : $"interrupted[/] after {elapsed}";
+        console.MarkupLine($"run [bold]{Markup.Escape(run.RunId)}[/] of [bold]{Markup.Escape(run.DagId)}[/]: [{(run.State == RunState.Success ? "green" : run.State == RunState.Failed ? "red" : "yellow")}]{outcome} ({string.Join(", ", counts)})");
     }
 
     internal static string Color(TaskState state) => state switch

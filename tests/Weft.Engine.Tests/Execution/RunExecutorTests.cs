@@ -236,7 +236,7 @@ public sealed class RunExecutorTests(ITestOutputHelper output)
             id: unlogged
             tasks:
               - id: noisy
-                command: for i in $(seq 1 200); do echo line $i; done; sleep 5
+                command: for i in $(seq 1 200); do echo line $i; done; sleep 30
               - id: quiet
                 command: "true"
             """);
@@ -256,6 +256,6 @@ public sealed class RunExecutorTests(ITestOutputHelper output)
         Assert.StartsWith("its log could not be written: ", noisy.Reason, StringComparison.Ordinal);
         Assert.Equal(TaskState.Success, result.Tasks.Single(t => t.TaskId == "quiet").State);
         // Stopped when its log failed, not left to finish its sleep.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
     }
 }
