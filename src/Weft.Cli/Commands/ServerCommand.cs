@@ -68,7 +68,7 @@ internal sealed class ServerCommand : WeftCommand
 
             await using (app.ConfigureAwait(false))
             {
-                context.WriteInfo($"weft server: DAGs from {context.DagsFolder}, database {context.Database}");
+                context.WriteInfo($"weft server: DAGs from {context.DagsFolder}, database {Running.StateStores.Describe(context)}");
                 await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(app, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -121,7 +121,7 @@ internal static class LocalRun
         CliContext context, Executor executor, RunRequest request, string runId, CancellationToken cancellationToken)
     {
         var snapshot = await executor.Store.GetRunAsync(request.Dag?.Id, runId, cancellationToken).ConfigureAwait(false)
-            ?? throw new CliException(ExitCodes.Failed, $"no run '{runId}' in {context.Database}", "list runs with 'weft runs list'");
+            ?? throw new CliException(ExitCodes.Failed, $"no run '{runId}' in {StateStores.Describe(context)}", "list runs with 'weft runs list'");
         var dag = request.Dag ?? LoadDagOfRun(context, snapshot.Run);
         if (dag.Id != snapshot.Run.DagId)
         {
