@@ -81,7 +81,7 @@ weft_pg_main() {
 # The bin folder of the newest PostgreSQL installed from Debian's packages (or on PATH).
 weft_pg_bindir() {
   local dir
-  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   if [ -n "$dir" ] && [ -x "$dir/initdb" ]; then
     echo "$dir"
   elif command -v initdb >/dev/null 2>&1; then
