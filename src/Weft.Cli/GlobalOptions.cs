@@ -10,7 +10,7 @@ internal static class GlobalOptions
 {
     public static readonly Option<string?> Db = new("--db")
     {
-        Description = "Database: a SQLite file path, or postgres://user:pass@host:port/db [env: WEFT_DB; default: weft.db in the home folder]",
+        Description = "Database: a SQLite file path, postgres://user:pass@host:port/db, or an Npgsql connection string [env: WEFT_DB; default: weft.db in the home folder]",
         HelpName = "CONN",
         Recursive = true,
     };

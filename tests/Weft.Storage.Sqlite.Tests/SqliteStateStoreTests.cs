@@ -1,30 +1,35 @@
 using Microsoft.Data.Sqlite;
+using Weft.Core.Runs;
 using Weft.Engine.Storage;
-using Weft.Storage.Tests;
-using Xunit.Abstractions;
 
 namespace Weft.Storage.Sqlite.Tests;
 
-/// <summary>The shared store suite on a SQLite file, plus what only SQLite has (PRAGMAs, the file itself).</summary>
-public sealed class SqliteStateStoreTests : StateStoreContract
+/// <summary>
+/// What only the SQLite store has (PRAGMAs, the file itself, group commit behind another process's lock). The
+/// behaviour every store shares is the contract suite in <c>tests/Weft.Storage.Contract.Tests</c>.
+/// </summary>
+public sealed class SqliteStateStoreTests : IAsyncLifetime
 {
+    private static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "weft-sqlite-tests", Guid.NewGuid().ToString("N"));
-
-    public SqliteStateStoreTests(ITestOutputHelper output) : base(output)
-    {
-    }
 
     private string DatabasePath => Path.Combine(_folder, "nested", "weft.db");
 
-    protected override IStateStore OpenStore() => new SqliteStateStore(DatabasePath);
+    private SqliteStateStore Store { get; set; } = null!;
 
-    protected override Task DisposeDatabaseAsync()
+    public async Task InitializeAsync()
     {
+        Store = new SqliteStateStore(DatabasePath);
+        await Store.InitializeAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Store.DisposeAsync();
         if (Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);
         }
-        return Task.CompletedTask;
     }
 
     [Fact]
@@ -170,5 +175,42 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar();
+    }
+
+    private static RunRecord Run(string dagId, string runId, DateTimeOffset? logicalDate = null) =>
+        new(dagId, runId, RunState.Queued, "manual", logicalDate, logicalDate, logicalDate?.AddDays(1),
+            StartDate: null, EndDate: null, ConfJson: "{}", DagFile: null, CreatedAt: T0);
+
+    private static TaskInstanceRecord Instance(RunRecord run, string taskId, TaskState state = TaskState.None) =>
+        new(run.DagId, run.RunId, taskId, state, 1, MaxTries: 3, ExitCode: null, StartDate: null, EndDate: null, NextRetryAt: null,
+            AttemptId: null, Reason: null, "default", "default_pool", 1, 0, new Dictionary<string, string>());
+
+    private async Task<RunRecord> CreateRunWithTasksAsync(string runId, int count)
+    {
+        var run = Run("etl", runId);
+        await Store.CreateRunAsync(run, Enumerable.Range(0, count).Select(i => Instance(run, $"t{i:D5}")).ToList(), CancellationToken.None);
+        return run;
+    }
+
+    /// <summary>A batch that ends a run: its tasks succeed, each with an attempt.</summary>
+    private static StateBatch SucceedAll(RunRecord run)
+    {
+        var batch = new StateBatch();
+        batch.Runs.Add(run with { State = RunState.Success, StartDate = T0, EndDate = T0.AddSeconds(1) });
+        foreach (var taskId in new[] { "t00000", "t00001" })
+        {
+            batch.TaskInstances.Add(Instance(run, taskId, TaskState.Success) with { AttemptId = run.RunId + taskId });
+            batch.AttemptsStarted.Add(new AttemptRecord(run.RunId + taskId, run.DagId, run.RunId, taskId, 1, TaskState.Success, "local", T0, T0, null, 0, null, null));
+        }
+
+        return batch;
+    }
+
+    /// <summary>A batch the store must refuse: a task instance of a run that does not exist.</summary>
+    private static StateBatch Orphan()
+    {
+        var batch = new StateBatch();
+        batch.TaskInstances.Add(Instance(Run("etl", "no_such_run"), "t1", TaskState.Success));
+        return batch;
     }
 }

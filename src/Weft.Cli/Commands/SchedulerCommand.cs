@@ -72,7 +72,7 @@ internal sealed class SchedulerCommand : WeftCommand
                 logger,
                 cancellationToken).ConfigureAwait(false);
         var loop = new SchedulerLoop(store, new SchedulerOptions { DagsFolder = context.DagsFolder }, TimeProvider.System, logger, executor);
-        logger.LogSchedulerStarted(context.DagsFolder, context.Database, executor is not null);
+        logger.LogSchedulerStarted(context.DagsFolder, StateStores.Describe(context), executor is not null);
         try
         {
             await loop.RunAsync(cancellationToken).ConfigureAwait(false);

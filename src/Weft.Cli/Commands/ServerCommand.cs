@@ -71,7 +71,7 @@ internal sealed partial class ServerCommand : WeftCommand
 
             await using (app.ConfigureAwait(false))
             {
-                context.WriteInfo($"weft server: DAGs from {context.DagsFolder}, database {context.Database}");
+                context.WriteInfo($"weft server: DAGs from {context.DagsFolder}, database {Running.StateStores.Describe(context)}");
                 try
                 {
                     await app.StartAsync(cancellationToken).ConfigureAwait(false);

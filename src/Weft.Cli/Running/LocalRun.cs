@@ -122,7 +122,7 @@ internal static class LocalRun
         CliContext context, Executor executor, RunRequest request, string runId, CancellationToken cancellationToken)
     {
         var snapshot = await executor.Store.GetRunAsync(request.Dag?.Id, runId, cancellationToken).ConfigureAwait(false)
-            ?? throw new CliException(ExitCodes.Failed, $"no run '{runId}' in {context.Database}", "list runs with 'weft runs list'");
+            ?? throw new CliException(ExitCodes.Failed, $"no run '{runId}' in {StateStores.Describe(context)}", "list runs with 'weft runs list'");
         var dag = request.Dag ?? await LoadDagOfRunAsync(context, executor.Store, snapshot.Run, cancellationToken).ConfigureAwait(false);
         if (dag.Id != snapshot.Run.DagId)
         {

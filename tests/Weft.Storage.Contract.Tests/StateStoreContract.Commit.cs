@@ -6,7 +6,7 @@ namespace Weft.Storage.Tests;
 
 public abstract partial class StateStoreContract
 {
-    [Fact]
+    [StoreFact]
     public async Task Commit_Batch_RoundTripsEveryField()
     {
         var run = await CreateRunWithTasksAsync("run_1", 3);
@@ -41,7 +41,7 @@ public abstract partial class StateStoreContract
         Assert.Equal(new EventRecord(events.Items[0].Id, T0.AddSeconds(3), "audit", null, null, null, "paused"), events.Items[0]);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Commit_UnknownTaskInstance_IsInserted()
     {
         var run = await CreateRunWithTasksAsync("run_1", 1);
@@ -56,14 +56,14 @@ public abstract partial class StateStoreContract
         AssertSame(added, snapshot.Tasks[1]);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Commit_EmptyBatch_DoesNothing()
     {
         await Store.CommitAsync(new StateBatch(), Ct);
         Assert.Equal(0, (await Store.ListRunsAsync(new RunQuery(), Ct)).TotalEntries);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Commit_Attempts_AreKeptAsHistoryOldestFirst()
     {
         var run = await CreateRunWithTasksAsync("run_1", 2);
@@ -86,7 +86,7 @@ public abstract partial class StateStoreContract
         Assert.Empty(await Store.GetAttemptsAsync(run.DagId, "other_run", null, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SecondInstance_SeesCommittedData()
     {
         var other = await OpenInitializedAsync();
@@ -104,7 +104,7 @@ public abstract partial class StateStoreContract
         Assert.NotNull(await Store.GetRunAsync("etl", "run_2", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task LargeRun_TenThousandTasks_CommitsInBatchesAndReadsBack()
     {
         const int count = 10_000;

@@ -8,7 +8,7 @@ public abstract partial class StateStoreContract
     private static DagRecord Dag(string id, bool paused = false, string hash = "h1") =>
         new(id, $"/dags/{id}.yaml", $"id: {id}\n", hash, paused, "0 2 * * *", "[\"finance\"]", null, T0);
 
-    [Fact]
+    [StoreFact]
     public async Task UpsertDag_RoundTripsAndKeepsPausedFlag()
     {
         await Store.UpsertDagAsync(Dag("b"), Ct);
@@ -28,7 +28,7 @@ public abstract partial class StateStoreContract
         Assert.False((await Store.GetDagAsync("a", Ct))!.IsPaused);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Pools_DefaultPoolExists_SetCreatesAndResizes()
     {
         Assert.Equal([new PoolRecord("default_pool", 128, 0)], await Store.ListPoolsAsync(Ct));
@@ -40,7 +40,7 @@ public abstract partial class StateStoreContract
         Assert.Equal([new PoolRecord("db", 5, 0), new PoolRecord("default_pool", 10, 0)], await Store.ListPoolsAsync(Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Pools_OccupiedSlots_CountRunningAndQueuedInstances()
     {
         await Store.SetPoolAsync("db", 4, Ct);
@@ -63,7 +63,7 @@ public abstract partial class StateStoreContract
         Assert.Equal(1, (await Store.ListPoolsAsync(Ct)).Single(p => p.Name == "db").OccupiedSlots);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Events_AreListedNewestFirstInPages()
     {
         var batch = new StateBatch();

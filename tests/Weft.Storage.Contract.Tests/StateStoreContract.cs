@@ -5,10 +5,10 @@ using Xunit.Abstractions;
 namespace Weft.Storage.Tests;
 
 /// <summary>
-/// The behaviour every <see cref="IStateStore"/> must have, written against the port only so each storage
-/// adapter's test project runs the same suite. A subclass supplies <see cref="OpenStore"/>. The suite is the
-/// partial files <c>StateStoreContract*.cs</c>; another test project links them all, e.g.
-/// <c>&lt;Compile Include="../Weft.Storage.Sqlite.Tests/StateStoreContract*.cs" /&gt;</c>.
+/// The behaviour every <see cref="IStateStore"/> (and <see cref="IAccessStore"/>) must have, written against the ports
+/// only, so every storage adapter runs the same suite: a subclass per adapter supplies <see cref="OpenStore"/>. The
+/// suite is the partial files <c>StateStoreContract*.cs</c>; its tests are <see cref="StoreFactAttribute"/>s, which a
+/// subclass marked <see cref="RequiresDatabaseAttribute"/> skips (or, under CI, fails) when its database is not given.
 /// </summary>
 public abstract partial class StateStoreContract : IAsyncLifetime
 {
@@ -74,7 +74,7 @@ public abstract partial class StateStoreContract : IAsyncLifetime
 
     // ---- migrations -------------------------------------------------------------------------------------
 
-    [Fact]
+    [StoreFact]
     public async Task Initialize_OpenedTwice_KeepsDataAndSchema()
     {
         await CreateRunWithTasksAsync("run_1", 2);
@@ -92,7 +92,7 @@ public abstract partial class StateStoreContract : IAsyncLifetime
 
     // ---- runs -------------------------------------------------------------------------------------------
 
-    [Fact]
+    [StoreFact]
     public async Task CreateRun_GetRun_RoundTripsEveryField()
     {
         var run = new RunRecord("etl", "scheduled__2026-01-01", RunState.Running, "scheduled", T0, T0, T0.AddHours(1),
@@ -117,14 +117,14 @@ public abstract partial class StateStoreContract : IAsyncLifetime
         Assert.Empty(bareSnapshot.Tasks);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task GetRun_Unknown_ReturnsNull()
     {
         Assert.Null(await Store.GetRunAsync("etl", "nope", Ct));
         Assert.Null(await Store.GetRunAsync(null, "nope", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task GetRun_WithoutDagId_ReturnsNewestRunWithThatId()
     {
         await Store.CreateRunAsync(Run("a", "same", createdAt: T0), [], Ct);
@@ -135,7 +135,7 @@ public abstract partial class StateStoreContract : IAsyncLifetime
         Assert.Equal("c", (await Store.GetRunAsync("c", "same", Ct))!.Run.DagId);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListRuns_NewestFirst_FiltersAndPages()
     {
         for (var i = 0; i < 5; i++)
@@ -160,7 +160,7 @@ public abstract partial class StateStoreContract : IAsyncLifetime
         Assert.Equal(3, success.TotalEntries);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CreateRun_SameRunId_ThrowsDuplicateRunAndWritesNothing()
     {
         var run = await CreateRunWithTasksAsync("run_1", 1);
@@ -173,7 +173,7 @@ public abstract partial class StateStoreContract : IAsyncLifetime
         Assert.Single(snapshot!.Tasks);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CreateRun_SameLogicalDate_ThrowsDuplicateRun()
     {
         await Store.CreateRunAsync(Run("etl", "scheduled_1", logicalDate: T0), [], Ct);

@@ -8,7 +8,7 @@ public abstract partial class StateStoreContract
     private static OwnerRecord Owner(string id, DateTimeOffset leaseUntil) =>
         new(id, "test", "host-a", 4242, 17, T0, T0, leaseUntil);
 
-    [Fact]
+    [StoreFact]
     public async Task ClaimRun_LiveOwnerHoldsIt_RefusedUntilItsLeaseEnds()
     {
         await Store.RegisterOwnerAsync(Owner("a", T0.AddSeconds(30)), Ct);
@@ -29,7 +29,7 @@ public abstract partial class StateStoreContract
         Assert.Equal("b", taken.Snapshot.Run.Owner);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ClaimRun_ExpiredOwner_ClaimableAtOnce_FinishedRunNever()
     {
         await Store.RegisterOwnerAsync(Owner("a", T0.AddSeconds(30)), Ct);
@@ -44,7 +44,7 @@ public abstract partial class StateStoreContract
         Assert.Null(await Store.ClaimRunAsync("etl", "missing", "b", T0, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Commit_StaleClaim_IsRefusedWhole()
     {
         await Store.RegisterOwnerAsync(Owner("a", T0.AddSeconds(30)), Ct);
@@ -69,7 +69,7 @@ public abstract partial class StateStoreContract
         Assert.Null(after.Run.Owner);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Commit_Preempted_RevokesTheClaimAndFreesTheRun()
     {
         await Store.RegisterOwnerAsync(Owner("a", T0.AddSeconds(30)), Ct);
@@ -87,7 +87,7 @@ public abstract partial class StateStoreContract
         Assert.Equal(3, again!.Claim.Epoch);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ClaimRun_ManyConcurrentClaimers_ExactlyOneWins()
     {
         var run = Run();
@@ -115,7 +115,7 @@ public abstract partial class StateStoreContract
         }
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Owners_RenewOnlyWhileTheLeaseHolds_RemoveReleasesRuns()
     {
         await Store.RegisterOwnerAsync(Owner("a", T0.AddSeconds(30)), Ct);
@@ -132,7 +132,7 @@ public abstract partial class StateStoreContract
         Assert.Null((await Store.GetRunAsync("etl", "run_1", Ct))!.Run.Owner);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Attempts_ProcessIdentityAndLostCount_RoundTrip()
     {
         var run = Run();

@@ -5,7 +5,7 @@ namespace Weft.Storage.Tests;
 
 public abstract partial class StateStoreContract
 {
-    [Fact]
+    [StoreFact]
     public async Task CreateRuns_InsertsEveryRunWithItsTasks_InOrder()
     {
         var a = Run("etl", "scheduled_a", logicalDate: T0);
@@ -23,7 +23,7 @@ public abstract partial class StateStoreContract
         Assert.Empty((await Store.GetRunAsync("etl", "scheduled_c", Ct))!.Tasks);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CreateRuns_TakenRunIdOrLogicalDate_IsSkipped_OthersCreated()
     {
         var existing = Run("etl", "scheduled_1", logicalDate: T0);
@@ -51,7 +51,7 @@ public abstract partial class StateStoreContract
         Assert.Equal(2, (await Store.ListRunsAsync(new RunQuery("etl"), Ct)).TotalEntries);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CreateRuns_AFailingRow_WritesNoneOfThem()
     {
         var good = Run("etl", "scheduled_1", logicalDate: T0);
@@ -65,7 +65,7 @@ public abstract partial class StateStoreContract
         Assert.Empty(await Store.CreateRunsAsync([], null, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListActiveRuns_QueuedAndRunning_OldestFirst()
     {
         await Store.CreateRunAsync(Run("etl", "queued_1", createdAt: T0.AddSeconds(2)), [], Ct);
@@ -76,7 +76,7 @@ public abstract partial class StateStoreContract
         Assert.Equal(["running_1", "queued_1"], (await Store.ListActiveRunsAsync(Ct)).Select(r => r.RunId));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListPausedDags_OnlyThePausedIds()
     {
         foreach (var id in new[] { "a", "b", "c" })
@@ -89,7 +89,7 @@ public abstract partial class StateStoreContract
         Assert.Equal(["b"], await Store.ListPausedDagsAsync(Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Commit_ConcurrentBatches_AllLand_AndAFailingOneFailsAlone()
     {
         const int count = 40;

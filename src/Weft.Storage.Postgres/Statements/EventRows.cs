@@ -1,0 +1,36 @@
+using Npgsql;
+using Weft.Engine.Storage;
+using static Weft.Storage.Postgres.PostgresValues;
+
+namespace Weft.Storage.Postgres.Statements;
+
+/// <summary>The events table: appends and reads of <see cref="EventRecord"/>; the id is assigned by PostgreSQL.</summary>
+internal static class EventRows
+{
+    private static readonly Column<EventRecord>[] Written =
+    [
+        Columns.Bigint<EventRecord>("occurred_at", e => ToDb(e.When)),
+        Columns.Text<EventRecord>("kind", e => e.Kind),
+        Columns.Text<EventRecord>("dag_id", e => e.DagId),
+        Columns.Text<EventRecord>("run_id", e => e.RunId),
+        Columns.Text<EventRecord>("task_id", e => e.TaskId),
+        Columns.Text<EventRecord>("message", e => e.Message),
+    ];
+
+    /// <summary>The columns read by <see cref="Read"/>, in order.</summary>
+    public const string Select = "id, occurred_at, kind, dag_id, run_id, task_id, message";
+
+    /// <summary>Appends events, their ids growing in the list's order.</summary>
+    public static NpgsqlBatchCommand Insert(IReadOnlyList<EventRecord> rows) =>
+        Columns.Command($"INSERT INTO events ({Columns.Names(Written)}) {Columns.Unnest(Written)}", Written, rows);
+
+    /// <summary>Reads a row selected with <see cref="Select"/> starting at column 0.</summary>
+    public static EventRecord Read(NpgsqlDataReader reader) => new(
+        Id: reader.GetInt64(0),
+        When: ToTime(reader.GetInt64(1)),
+        Kind: reader.GetString(2),
+        DagId: reader.IsDBNull(3) ? null : reader.GetString(3),
+        RunId: reader.IsDBNull(4) ? null : reader.GetString(4),
+        TaskId: reader.IsDBNull(5) ? null : reader.GetString(5),
+        Message: reader.GetString(6));
+}
