@@ -15,34 +15,6 @@ public sealed class SchedulerProcessTests : IDisposable
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
 
     [Fact]
-    public async Task EveryTwoSeconds_NoCatchup_CreatesARunEveryTwoSeconds()
-    {
-        _dir.Write("dags/tick.yaml", $"""
-            id: tick
-            schedule: "*/2 * * * * *"
-            start_date: {Iso(DateTimeOffset.UtcNow.AddHours(-1))}
-            catchup: false
-            tasks:
-              - id: a
-                command: echo tick
-            """);
-        await using var scheduler = SchedulerProcess.Start(_dir);
-
-        var first = await scheduler.WaitForRunsAsync("tick", r => r.Count > 0, TimeSpan.FromSeconds(20));
-        Assert.True(first.Count > 0, scheduler.Log);
-        await Task.Delay(TimeSpan.FromSeconds(8));
-        var runs = await scheduler.WaitForRunsAsync("tick", SchedulerProcess.AllSucceeded, TimeSpan.FromSeconds(5));
-
-        var added = runs.Count - first.Count;
-        Assert.True(added is >= 3 and <= 5, $"{added} runs in 8 s\n{scheduler.Log}");
-        Assert.All(runs, r => Assert.StartsWith("scheduled__", r.RunId, StringComparison.Ordinal));
-        Assert.All(runs, r => Assert.Equal("scheduled", r.RunType));
-        Assert.True(SchedulerProcess.AllSucceeded(runs), scheduler.Log);
-        var gaps = runs.Zip(runs.Skip(1), (a, b) => b.LogicalDate!.Value - a.LogicalDate!.Value);
-        Assert.All(gaps, g => Assert.Equal(TimeSpan.FromSeconds(2), g));
-    }
-
-    [Fact]
     public async Task HourlyWithCatchup_FromFiveHoursBack_CreatesExactlyFiveRuns()
     {
         var now = DateTimeOffset.UtcNow;
