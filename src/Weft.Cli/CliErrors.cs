@@ -40,7 +40,11 @@ internal static class CliErrors
                 var message = exception is IOException or UnauthorizedAccessException or DbException
                     ? FirstLine(exception.Message)
                     : $"internal error: {exception.GetType().Name}: {FirstLine(exception.Message)}";
-                CliContext.WriteError(error, message, verbose ? null : "run again with --verbose to see the stack trace");
+                var hint = verbose ? null
+                    : exception is DbException
+                        ? "the database is locked by another process or cannot be reached; try again when it answers (an interrupted run continues with 'weft run --resume RUN_ID')"
+                        : "run again with --verbose to see the stack trace";
+                CliContext.WriteError(error, message, hint);
                 if (verbose)
                 {
                     error.WriteLine(exception.ToString());

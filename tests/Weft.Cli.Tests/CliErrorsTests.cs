@@ -81,4 +81,16 @@ public sealed class CliErrorsTests
         Assert.Equal(2, CliErrors.Report(CliException.Reported(2), error, verbose: false));
         Assert.Empty(error.ToString());
     }
+
+    [Fact]
+    public void Report_DatabaseLocked_ExitsThreeWithOneLineAndWhatToDo()
+    {
+        var error = new StringWriter();
+
+        var code = CliErrors.Report(new Microsoft.Data.Sqlite.SqliteException("SQLite Error 5: 'database is locked'.", 5), error, verbose: false);
+
+        Assert.Equal(3, code);
+        var lines = error.ToString().TrimEnd().Split('\n');
+        Assert.Equal(["weft: error: SQLite Error 5: 'database is locked'.", "hint: the database is locked by another process or cannot be reached; try again when it answers (an interrupted run continues with 'weft run --resume RUN_ID')"], lines);
+    }
 }
