@@ -126,6 +126,9 @@ internal static class WeftServer
         services.AddHostedService(sp => sp.GetRequiredService<DagRegistrar>());
         services.AddSingleton<FirstTokenService>();
         services.AddHostedService(sp => sp.GetRequiredService<FirstTokenService>());
+        services.AddSingleton<Events.EventHub>();
+        services.AddSingleton<Events.StoreChangePoller>();
+        services.AddHostedService(sp => sp.GetRequiredService<Events.StoreChangePoller>());
         services.AddSingleton<ExecutionService>();
         services.AddSingleton<IRunControl>(sp => sp.GetRequiredService<ExecutionService>());
         services.AddHostedService(sp => sp.GetRequiredService<ExecutionService>());
@@ -249,6 +252,8 @@ internal static class WeftServer
         DagRunEndpoints.Map(api);
         TaskInstanceEndpoints.Map(api);
         LogEndpoints.Map(api);
+        EventStreamEndpoints.Map(api);
+        GridEndpoints.Map(api);
         PoolEndpoints.Map(api);
         TokenEndpoints.Map(api);
         SecretEndpoints.Map(api);

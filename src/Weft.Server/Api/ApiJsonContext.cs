@@ -38,4 +38,6 @@ namespace Weft.Server.Api;
 [JsonSerializable(typeof(RootResponse))]
 [JsonSerializable(typeof(TaskInstanceResponse))]
 [JsonSerializable(typeof(TaskInstanceCollection))]
+[JsonSerializable(typeof(LifecycleEventResponse))]
+[JsonSerializable(typeof(GridResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

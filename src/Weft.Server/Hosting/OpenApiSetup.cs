@@ -21,6 +21,12 @@ internal static class OpenApiSetup
                     Description = "Weft's REST API: DAGs, runs, task instances, logs, pools, tokens and secrets. "
                         + "Send 'Authorization: Bearer TOKEN'. Errors are RFC 7807 problem details.",
                 };
+                // The server URL is the request's base; without a trailing slash, as linters require, so paths join cleanly.
+                foreach (var server in document.Servers ?? [])
+                {
+                    server.Url = server.Url?.TrimEnd('/');
+                }
+
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[TokenAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
@@ -36,6 +42,8 @@ internal static class OpenApiSetup
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
                 if (metadata.OfType<IAllowAnonymous>().Any())
                 {
+                    // Said outright: no security requirement, so clients send no token.
+                    operation.Security = [];
                     return Task.CompletedTask;
                 }
 
