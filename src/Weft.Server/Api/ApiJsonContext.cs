@@ -40,4 +40,5 @@ namespace Weft.Server.Api;
 [JsonSerializable(typeof(TaskInstanceCollection))]
 [JsonSerializable(typeof(LifecycleEventResponse))]
 [JsonSerializable(typeof(GridResponse))]
+[JsonSerializable(typeof(AttemptCollection))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

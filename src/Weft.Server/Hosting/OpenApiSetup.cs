@@ -9,6 +9,16 @@ namespace Weft.Server.Hosting;
 /// <summary>The OpenAPI document at <c>/openapi/v1.json</c>: every endpoint, the bearer scheme, times as date-time.</summary>
 internal static class OpenApiSetup
 {
+    private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
+    {
+        ["Monitoring"] = "Health, metrics, audit events, workers and the live event stream",
+        ["DAGs"] = "Registered DAGs: list, show, pause, source",
+        ["DAG runs"] = "Runs of a DAG: trigger, list, mark, clear, and the grid of the last runs",
+        ["Task instances"] = "A run's task instances and their logs",
+        ["Pools"] = "Pools that limit concurrency across DAGs",
+        ["Access"] = "API tokens and secrets",
+    };
+
     public static IServiceCollection AddWeftOpenApi(this IServiceCollection services) =>
         services.AddOpenApi("v1", options =>
         {
@@ -25,6 +35,11 @@ internal static class OpenApiSetup
                 foreach (var server in document.Servers ?? [])
                 {
                     server.Url = server.Url?.TrimEnd('/');
+                }
+
+                foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+                {
+                    tag.Description ??= TagDescriptions.GetValueOrDefault(tag.Name ?? "");
                 }
 
                 document.Components ??= new OpenApiComponents();
