@@ -70,7 +70,7 @@ export function Graph({ dag, states, selectedTask, onSelect }: {
   if (!positions) return <p className="muted" data-testid="graph-loading">Laying out {dag.tasks.length} tasks…</p>;
   return (
     <div className="graph" data-testid="graph" aria-label={`Graph of ${dag.tasks.length} tasks`}>
-      <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} onlyRenderVisibleElements fitView minZoom={0.05}
+      <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} onlyRenderVisibleElements fitView fitViewOptions={{ maxZoom: 1 }} minZoom={0.05}
         nodesDraggable={false} nodesConnectable={false} onNodeClick={(_, n) => onSelect(n.id)} proOptions={{ hideAttribution: true }}>
         <Background />
         <Controls showInteractive={false} />

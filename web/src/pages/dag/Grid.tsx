@@ -5,6 +5,8 @@ import { STATE_SYMBOL, stateLabel } from '../../api/states';
 import { formatDate } from '../../components/time';
 
 const CELL = 22;
+// What is drawn before the scroll box is measured: a typical screen.
+const FIRST_RECT = { width: 1200, height: 700 };
 
 /**
  * Runs × tasks: a column per run (oldest on the left), a row per task; only the rows and columns in view are in
@@ -17,8 +19,8 @@ export function Grid({ grid, selected, onSelect }: {
 }) {
   const runs = [...grid.dag_runs].reverse();
   const parent = useRef<HTMLDivElement>(null);
-  const rows = useVirtualizer({ count: grid.task_ids.length, getScrollElement: () => parent.current, estimateSize: () => CELL, overscan: 12 });
-  const cols = useVirtualizer({ horizontal: true, count: runs.length, getScrollElement: () => parent.current, estimateSize: () => CELL, overscan: 6 });
+  const rows = useVirtualizer({ count: grid.task_ids.length, getScrollElement: () => parent.current, estimateSize: () => CELL, overscan: 12, initialRect: FIRST_RECT });
+  const cols = useVirtualizer({ horizontal: true, count: runs.length, getScrollElement: () => parent.current, estimateSize: () => CELL, overscan: 6, initialRect: FIRST_RECT });
   const labelWidth = 220;
 
   return (

@@ -30,9 +30,21 @@ function PauseToggle({ dag }: { dag: Dag }) {
   );
 }
 
+/** Pages of 1,000 (the API's largest) until every DAG is read. */
+async function allDags(): Promise<DagCollection> {
+  const first = await api<DagCollection>('/api/v1/dags?limit=1000');
+  const dags = [...first.dags];
+  while (dags.length < Number(first.total_entries)) {
+    const page = await api<DagCollection>(`/api/v1/dags?limit=1000&offset=${dags.length}`);
+    if (page.dags.length === 0) break;
+    dags.push(...page.dags);
+  }
+  return { dags, total_entries: first.total_entries };
+}
+
 /** Every registered DAG: search by id, description or tag; rows are virtualized. */
 export function DagList() {
-  const dags = useQuery({ queryKey: ['dags'], queryFn: () => api<DagCollection>('/api/v1/dags?limit=10000') });
+  const dags = useQuery({ queryKey: ['dags'], queryFn: allDags });
   const [search, setSearch] = useState('');
   const shown = useMemo(() => {
     const s = search.toLowerCase();
