@@ -3,7 +3,7 @@ import { ReactFlow, Background, Controls, Handle, Position as Side, type Edge, t
 import '@xyflow/react/dist/style.css';
 import type { Dag } from '../../api/client';
 import { STATE_SYMBOL, stateLabel } from '../../api/states';
-import { layout, NODE_H, NODE_W, type Position } from './layout';
+import { ELK_LIMIT, layout, NODE_H, NODE_W, type Position } from './layout';
 import { workerElk } from './elk';
 
 type TaskNode = Node<{ label: string; state: string; selected: boolean }, 'task'>;
@@ -70,7 +70,9 @@ export function Graph({ dag, states, selectedTask, onSelect }: {
   if (!positions) return <p className="muted" data-testid="graph-loading">Laying out {dag.tasks.length} tasks…</p>;
   return (
     <div className="graph" data-testid="graph" aria-label={`Graph of ${dag.tasks.length} tasks`}>
-      <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} onlyRenderVisibleElements fitView fitViewOptions={{ maxZoom: 1 }} minZoom={0.05}
+      <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} onlyRenderVisibleElements
+        // A big graph opens at its start at a readable zoom: fitting it all would draw every node and edge at once.
+        fitView={dag.tasks.length <= ELK_LIMIT} fitViewOptions={{ maxZoom: 1 }} defaultViewport={{ x: 20, y: 20, zoom: 0.8 }} minZoom={0.05}
         nodesDraggable={false} nodesConnectable={false} onNodeClick={(_, n) => onSelect(n.id)} proOptions={{ hideAttribution: true }}>
         <Background />
         <Controls showInteractive={false} />
