@@ -28,6 +28,24 @@ if [ "${WEFT_SKIP_NATIVE:-}" != "1" ]; then
     --logger "trx;LogFileName=native.trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=3000000 || status=$?
 fi
 
+# The web UI: component tests (Vitest), the OpenAPI document the UI's types come from linted (redocly), and the
+# end-to-end test that drives a real weft server in Debian's headless Chromium (screenshots in
+# web/e2e/screenshots/ui-e2e/). Installs Chromium and the npm packages when missing. WEFT_SKIP_WEB=1 skips this.
+if [ "${WEFT_SKIP_WEB:-}" != "1" ]; then
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "installing chromium for the web UI's end-to-end test"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  [ -f web/node_modules/.package-lock.json ] || (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  (cd web && npx vitest run --reporter=default --reporter=json --outputFile="$results/vitest.json") || status=$?
+  (cd web && npx redocly lint openapi.json --format=stylish 2>&1 | grep -vE '^\s*(║|╔|╚)') || status=$?
+  if (cd web && WEFT_EXE="$PWD/../src/Weft.Cli/bin/Release/net10.0/weft" node e2e/ui.e2e.mjs); then
+    echo '{"numPassedTests":1,"numFailedTests":0}' >"$results/e2e.json"
+  else
+    echo '{"numPassedTests":0,"numFailedTests":1}' >"$results/e2e.json"; status=1
+  fi
+fi
+
 # One closing line for every runner: totals across the test projects.
 passed=0 failed=0 skipped=0
 for f in "$results"/*.trx; do
@@ -36,6 +54,11 @@ for f in "$results"/*.trx; do
   p=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$c"); fl=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$c")
   t=$(sed -E 's/.* total="([0-9]+)".*/\1/' <<<"$c"); e=$(sed -E 's/.* executed="([0-9]+)".*/\1/' <<<"$c")
   passed=$((passed + p)); failed=$((failed + fl)); skipped=$((skipped + t - e))
+done
+for f in "$results"/vitest.json "$results"/e2e.json; do
+  [ -f "$f" ] || continue
+  read -r p fl < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests)' "$f")
+  passed=$((passed + p)); failed=$((failed + fl))
 done
 rm -rf "$results"
 echo "tests: $passed passed, $failed failed, $skipped skipped"

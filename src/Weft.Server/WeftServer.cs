@@ -126,6 +126,10 @@ internal static class WeftServer
         services.AddHostedService(sp => sp.GetRequiredService<DagRegistrar>());
         services.AddSingleton<FirstTokenService>();
         services.AddHostedService(sp => sp.GetRequiredService<FirstTokenService>());
+        services.AddSingleton<WebUi.WebUiAssets>();
+        services.AddSingleton<Events.EventHub>();
+        services.AddSingleton<Events.StoreChangePoller>();
+        services.AddHostedService(sp => sp.GetRequiredService<Events.StoreChangePoller>());
         services.AddSingleton<ExecutionService>();
         services.AddSingleton<IRunControl>(sp => sp.GetRequiredService<ExecutionService>());
         services.AddHostedService(sp => sp.GetRequiredService<ExecutionService>());
@@ -237,8 +241,7 @@ internal static class WeftServer
     private static void MapEndpoints(WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapGet("/", () => TypedResults.Ok(RootResponse.Instance))
-            .AllowAnonymous().ExcludeFromDescription();
+        WebUi.WebUiEndpoints.Map(app);
         app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Render(), PrometheusExporter.ContentType))
             .RequireAuthorization(Roles.Viewer).WithTags("Monitoring").WithName("get_metrics")
             .WithSummary("Prometheus text format").Produces<string>(StatusCodes.Status200OK, "text/plain");
@@ -249,6 +252,9 @@ internal static class WeftServer
         DagRunEndpoints.Map(api);
         TaskInstanceEndpoints.Map(api);
         LogEndpoints.Map(api);
+        EventStreamEndpoints.Map(api);
+        GridEndpoints.Map(api);
+        AttemptEndpoints.Map(api);
         PoolEndpoints.Map(api);
         TokenEndpoints.Map(api);
         SecretEndpoints.Map(api);

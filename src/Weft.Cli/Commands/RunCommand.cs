@@ -52,6 +52,11 @@ internal sealed class RunCommand : WeftCommand
         HelpName = "RUN_ID",
     };
 
+    private readonly Option<bool> _output = new("--output", "-o")
+    {
+        Description = "Stream every task's output live, each line prefixed with its task id",
+    };
+
     public RunCommand()
         : base("run", "Run a DAG once to completion, with live progress; --dry-run shows what would run")
     {
@@ -62,6 +67,7 @@ internal sealed class RunCommand : WeftCommand
         Options.Add(_tasksDir);
         Options.Add(_dryRun);
         Options.Add(_resume);
+        Options.Add(_output);
         _parallelism.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int?>() is < 1)
@@ -110,7 +116,7 @@ internal sealed class RunCommand : WeftCommand
             conf,
             parse.GetValue(_parallelism),
             Path.GetFullPath(parse.GetValue(_tasksDir) ?? "tasks"),
-            parse.GetValue(_resume));
+            parse.GetValue(_resume)) { Output = parse.GetValue(_output) };
 
         if (parse.GetValue(_dryRun))
         {

@@ -15,4 +15,8 @@ internal sealed record RunRequest(
     ImmutableDictionary<string, JsonElement> Conf,
     int? Parallelism,
     string TasksDirectory,
-    string? ResumeRunId);
+    string? ResumeRunId)
+{
+    /// <summary>Stream every task's output live, prefixed with its task id (<c>--output</c>).</summary>
+    public bool Output { get; init; }
+}

@@ -63,7 +63,7 @@ internal static class LocalRun
             (dag, claimed, finished) = await ClaimForResumeAsync(context, executor, request, resume, cancellationToken).ConfigureAwait(false);
             if (finished is not null)
             {
-                return Report(context, finished, interrupted: false);
+                return await ReportAsync(context, finished, interrupted: false, cancellationToken).ConfigureAwait(false);
             }
         }
         else
@@ -74,11 +74,15 @@ internal static class LocalRun
 
         StartupTrace.Mark("run: run claimed");
         var runId = claimed.Claim.RunId;
-        using var progress = RunProgress.Create(context, dag, runId);
+        // With --output the tasks' lines go to stdout, so progress is a plain line per finished task, not a live panel.
+        using var progress = RunProgress.Create(context, dag, runId, plain: request.Output);
+        var output = request.Output && !context.Json && !context.Quiet
+            ? new TaskOutput(context, dag.Id, runId, dag.Tasks.Max(t => t.Id.Length), progress)
+            : null;
         RunSnapshot result;
         try
         {
-            result = await executor.ExecuteAsync(dag, claimed, progress, interrupt.Token).ConfigureAwait(false);
+            result = await executor.ExecuteAsync(dag, claimed, (IRunObserver?)output ?? progress, interrupt.Token).ConfigureAwait(false);
         }
         catch (ClaimLostException)
         {
@@ -91,12 +95,17 @@ internal static class LocalRun
             throw new CliException(ExitCodes.Infrastructure, $"the database did not answer in time to keep run '{runId}'; its tasks were stopped", $"continue it with 'weft run --resume {runId}' once the database answers");
         }
 
+        if (output is not null)
+        {
+            await output.StopAsync().ConfigureAwait(false);
+        }
+
         progress.Stop();
         StartupTrace.Mark("run: executed");
-        return Report(context, result, interrupted: result.Run.State is RunState.Running or RunState.Queued);
+        return await ReportAsync(context, result, interrupted: result.Run.State is RunState.Running or RunState.Queued, cancellationToken).ConfigureAwait(false);
     }
 
-    private static int Report(CliContext context, RunSnapshot result, bool interrupted)
+    private static async Task<int> ReportAsync(CliContext context, RunSnapshot result, bool interrupted, CancellationToken cancellationToken)
     {
         if (context.Json)
         {
@@ -105,6 +114,7 @@ internal static class LocalRun
         else if (!context.Quiet)
         {
             RunSummary.Write(context, result);
+            await FailureTails.WriteAsync(context, result, cancellationToken).ConfigureAwait(false);
         }
 
         StartupTrace.Mark("run: reported");

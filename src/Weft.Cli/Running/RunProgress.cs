@@ -16,14 +16,14 @@ namespace Weft.Cli.Running;
 /// </summary>
 internal abstract class RunProgress : IRunObserver, IDisposable
 {
-    public static RunProgress Create(CliContext context, DagDefinition dag, string runId)
+    public static RunProgress Create(CliContext context, DagDefinition dag, string runId, bool plain = false)
     {
         if (context.Json || context.Quiet)
         {
             return new Silent();
         }
 
-        return Console.IsErrorRedirected || Environment.GetEnvironmentVariable("TERM") is null or "dumb"
+        return plain || Console.IsErrorRedirected || Environment.GetEnvironmentVariable("TERM") is null or "dumb"
             ? new Plain(context.Out)
             : new Live(dag, runId);
     }

@@ -15,6 +15,11 @@ internal static class RunSummary
             Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
             ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
         });
+        if (Console.IsOutputRedirected)
+        {
+            // A file or a pipe has no width: lines are never wrapped there, so scripts can read the summary line whole.
+            console.Profile.Width = 100_000;
+        }
         var run = snapshot.Run;
         if (snapshot.Tasks.Count <= 200)
         {

@@ -38,4 +38,7 @@ namespace Weft.Server.Api;
 [JsonSerializable(typeof(RootResponse))]
 [JsonSerializable(typeof(TaskInstanceResponse))]
 [JsonSerializable(typeof(TaskInstanceCollection))]
+[JsonSerializable(typeof(LifecycleEventResponse))]
+[JsonSerializable(typeof(GridResponse))]
+[JsonSerializable(typeof(AttemptCollection))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -21,6 +21,7 @@ internal sealed class ExecutionService(
     IOptions<ServerOptions> options,
     WeftMetrics metrics,
     DagRegistry registry,
+    Events.EventHub events,
     ILogger<ExecutionService> logger) : BackgroundService, IRunControl
 {
     private SchedulerLoop? _loop;
@@ -58,7 +59,8 @@ internal sealed class ExecutionService(
                 {
                     MaxActiveRuns = settings.MaxActiveRuns,
                     PollInterval = settings.ExecutorPollInterval,
-                    Observers = (dag, snapshot) => new RunMetricsObserver(metrics, dag, snapshot),
+                    Observers = (dag, snapshot) => new Events.RunObservers(
+                        new RunMetricsObserver(metrics, dag, snapshot), new Events.EventHubObserver(events, snapshot.Run)),
                 },
                 registry);
             await _loop.RunAsync(stoppingToken, settings.ShutdownGracePeriod);

@@ -9,6 +9,16 @@ namespace Weft.Server.Hosting;
 /// <summary>The OpenAPI document at <c>/openapi/v1.json</c>: every endpoint, the bearer scheme, times as date-time.</summary>
 internal static class OpenApiSetup
 {
+    private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
+    {
+        ["Monitoring"] = "Health, metrics, audit events, workers and the live event stream",
+        ["DAGs"] = "Registered DAGs: list, show, pause, source",
+        ["DAG runs"] = "Runs of a DAG: trigger, list, mark, clear, and the grid of the last runs",
+        ["Task instances"] = "A run's task instances and their logs",
+        ["Pools"] = "Pools that limit concurrency across DAGs",
+        ["Access"] = "API tokens and secrets",
+    };
+
     public static IServiceCollection AddWeftOpenApi(this IServiceCollection services) =>
         services.AddOpenApi("v1", options =>
         {
@@ -21,6 +31,17 @@ internal static class OpenApiSetup
                     Description = "Weft's REST API: DAGs, runs, task instances, logs, pools, tokens and secrets. "
                         + "Send 'Authorization: Bearer TOKEN'. Errors are RFC 7807 problem details.",
                 };
+                // The server URL is the request's base; without a trailing slash, as linters require, so paths join cleanly.
+                foreach (var server in document.Servers ?? [])
+                {
+                    server.Url = server.Url?.TrimEnd('/');
+                }
+
+                foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+                {
+                    tag.Description ??= TagDescriptions.GetValueOrDefault(tag.Name ?? "");
+                }
+
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[TokenAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
@@ -36,6 +57,8 @@ internal static class OpenApiSetup
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
                 if (metadata.OfType<IAllowAnonymous>().Any())
                 {
+                    // Said outright: no security requirement, so clients send no token.
+                    operation.Security = [];
                     return Task.CompletedTask;
                 }
 
