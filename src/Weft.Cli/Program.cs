@@ -4,6 +4,7 @@ using Weft.Cli.Running;
 StartupTrace.Mark("main");
 if (WeftCli.CommandName(args) == "run")
 {
+    RunInterrupts.Install();
     RunWarmUp.Start();
 }
 

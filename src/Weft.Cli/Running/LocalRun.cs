@@ -20,27 +20,11 @@ internal static class LocalRun
     public static async Task<int> ExecuteAsync(CliContext context, RunRequest request, CancellationToken cancellationToken)
     {
         // Ctrl+C (SIGINT) and SIGTERM interrupt the run: running attempts are killed and recorded as interrupted,
-        // and the run stays resumable. Handled here, not left to the default handler, which would end the process
-        // at once and leave the attempts' processes running and the database not told.
-        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var interruptExitCode = 130;
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        // and the run stays resumable (see RunInterrupts, installed as the process starts).
+        RunInterrupts.Install();
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, RunInterrupts.Token);
         var exitCode = await ExecuteAsync(context, request, interrupt, cancellationToken).ConfigureAwait(false);
-        return exitCode == Interrupted ? interruptExitCode : exitCode;
-
-        // The first signal asks for a clean stop; a second one, while stopping, ends the process the default way.
-        void OnSignal(PosixSignalContext signal)
-        {
-            if (interrupt.IsCancellationRequested)
-            {
-                return;
-            }
-
-            signal.Cancel = true;
-            interruptExitCode = signal.Signal == PosixSignal.SIGTERM ? 143 : 130;
-            interrupt.Cancel();
-        }
+        return exitCode == Interrupted ? RunInterrupts.ExitCode : exitCode;
     }
 
     private static async Task<int> ExecuteAsync(CliContext context, RunRequest request, CancellationTokenSource interrupt, CancellationToken cancellationToken)
