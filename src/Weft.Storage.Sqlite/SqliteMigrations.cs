@@ -158,6 +158,12 @@ internal static class SqliteMigrations
             ALTER TABLE task_attempts ADD COLUMN process_start INTEGER;
             ALTER TABLE task_attempts ADD COLUMN process_group INTEGER;
             """),
+
+        // What each run ran: the hash of the DAG's source text and the author's version label.
+        new(5, "run_definition", """
+            ALTER TABLE dag_runs ADD COLUMN dag_hash TEXT;
+            ALTER TABLE dag_runs ADD COLUMN dag_version TEXT;
+            """),
     ];
 
     /// <summary>

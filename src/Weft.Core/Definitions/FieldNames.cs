@@ -7,7 +7,7 @@ internal static class FieldNames
 {
     public static readonly string[] Dag =
     [
-        "id", "name", "description", "schedule", "timezone", "start_date", "end_date", "catchup",
+        "id", "name", "version", "description", "schedule", "timezone", "start_date", "end_date", "catchup",
         "max_active_runs", "max_active_tasks", "params", "tags", "defaults", "on_failure", "on_success", "tasks",
     ];
 
@@ -24,6 +24,7 @@ internal static class FieldNames
     {
         ["default_args"] = "defaults",
         ["schedule_interval"] = "schedule",
+        ["dag_id"] = "id",
     }.ToFrozenDictionary();
 
     /// <summary>Alias → the contract name.</summary>
@@ -32,6 +33,11 @@ internal static class FieldNames
         ["dependencies"] = "depends_on",
         ["upstream"] = "depends_on",
         ["execution_timeout"] = "timeout",
+        ["task_id"] = "id",
+        ["bash_command"] = "command",
+        ["max_retries"] = "retries",
+        ["retry_delay_seconds"] = "retry_delay",
+        ["timeout_seconds"] = "timeout",
     }.ToFrozenDictionary();
 
     public static readonly FrozenSet<string> DagSet = Dag.ToFrozenSet();

@@ -19,6 +19,12 @@ public sealed record RunRecord(
     string? DagFile,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>SHA-256 of the DAG source the run was created from; null for DAGs built in code.</summary>
+    public string? DagHash { get; init; }
+
+    /// <summary>The DAG's <c>version</c> label when the run was created; null when it had none.</summary>
+    public string? DagVersion { get; init; }
+
     /// <summary>The process that holds the run's claim, or null; read from the store, never written through this record.</summary>
     public string? Owner { get; init; }
 }

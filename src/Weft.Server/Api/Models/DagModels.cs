@@ -7,6 +7,7 @@ internal sealed record DagResponse(
     string DagId,
     string? DisplayName,
     string? Description,
+    string? Version,
     string? FileLocation,
     bool IsPaused,
     string? Schedule,
