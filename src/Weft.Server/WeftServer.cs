@@ -67,6 +67,7 @@ internal static class WeftServer
         builder.Configuration.AddEnvironmentVariables("WEFT_");
         builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder);
+        ListSettings.Expand(builder.Configuration);
 
         var settings = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         var problems = settings.Validate().ToList();
@@ -243,6 +244,7 @@ internal static class WeftServer
             .RequireAuthorization(Roles.Viewer).WithTags("Monitoring").WithName("get_metrics")
             .WithSummary("Prometheus text format").Produces<string>(StatusCodes.Status200OK, "text/plain");
 
+        StatusEndpoints.MapRootHealth(app);
         var api = app.MapGroup("/api/v1").AddEndpointFilter(RouteIds.FilterAsync);
         StatusEndpoints.Map(api);
         DagEndpoints.Map(api);
