@@ -61,6 +61,12 @@ public sealed record TaskDefinition
     public string Queue { get; init; } = "default";
     /// <summary>Its failure fails the run at once.</summary>
     public bool Critical { get; init; }
+    /// <summary>Run when the task fails for good (no retry left), given the attempt's JSON.</summary>
+    public HookDefinition? OnFailure { get; init; }
+    /// <summary>Run when an attempt fails and the task will be retried, given the attempt's JSON.</summary>
+    public HookDefinition? OnRetry { get; init; }
+    /// <summary>Run when the task succeeds, given the attempt's JSON.</summary>
+    public HookDefinition? OnSuccess { get; init; }
     /// <summary>The C# body of a delegate task.</summary>
     public Func<ITaskContext, CancellationToken, Task>? Delegate { get; init; }
     /// <summary>Where each field stands in the file, by its contract name (e.g. <c>command</c>); the task itself is under <c>id</c>.</summary>

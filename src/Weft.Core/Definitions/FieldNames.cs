@@ -16,7 +16,7 @@ internal static class FieldNames
         "id", "name", "description", "type", "command", "script", "args", "env", "working_dir", "depends_on",
         "url", "method", "headers", "body", "expect_status", "trigger_rule", "retries", "retry_delay",
         "retry_backoff", "max_retry_delay", "retry_on_exit_codes", "timeout", "sla", "skip_on_exit_code",
-        "pool", "pool_slots", "priority", "queue", "critical",
+        "pool", "pool_slots", "priority", "queue", "critical", "on_failure", "on_retry", "on_success",
     ];
 
     /// <summary>Alias → the contract name.</summary>

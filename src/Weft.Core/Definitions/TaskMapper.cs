@@ -192,6 +192,15 @@ internal static class TaskMapper
                 case "timeout":
                     t = v is ScalarNode { IsNull: true } ? t with { Timeout = null } : r.TryDuration(v, name, out var timeout) ? t with { Timeout = timeout } : t;
                     break;
+                case "on_failure":
+                    t = t with { OnFailure = HookMapper.Map(v, name, r) };
+                    break;
+                case "on_retry":
+                    t = t with { OnRetry = HookMapper.Map(v, name, r) };
+                    break;
+                case "on_success":
+                    t = t with { OnSuccess = HookMapper.Map(v, name, r) };
+                    break;
                 case "sla":
                     t = v is ScalarNode { IsNull: true } ? t with { Sla = null } : r.TryDuration(v, name, out var sla) ? t with { Sla = sla } : t;
                     break;
