@@ -34,6 +34,7 @@ internal static class WeftCli
         ("dags", () => new DagsCommand()),
         ("pools", () => new PoolsCommand()),
         ("scheduler", () => new SchedulerCommand()),
+        ("schedules", () => new SchedulesCommand()),
         ("backfill", () => new BackfillCommand()),
         ("server", () => new ServerCommand()),
         ("tokens", () => new TokensCommand()),

@@ -45,6 +45,30 @@ public sealed class FeatherflowExampleTests : IDisposable
     }
 
     [Fact]
+    public async Task Schedules_ListsTheFlowWithItsScheduleInWordsAndLastRun()
+    {
+        var run = await EngineRun.StartAsync(_dir.Weft(), Path.Combine(Folder, "simple_flow.json"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        var result = await _dir.Weft().RunAsync("schedules", "--dags", Folder, "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.Stdout);
+        var flow = Assert.Single(json.RootElement.GetProperty("schedules").EnumerateArray());
+        Assert.Equal("simple_flow", flow.GetProperty("dag_id").GetString());
+        Assert.Equal("every day at 00:00", flow.GetProperty("description").GetString());
+        Assert.Equal(run.RunId, flow.GetProperty("last_run_id").GetString());
+        Assert.Equal("success", flow.GetProperty("last_run_state").GetString());
+        Assert.False(flow.GetProperty("is_paused").GetBoolean());
+        var next = DateTimeOffset.Parse(flow.GetProperty("next_run_after").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(TimeSpan.Zero, next.UtcDateTime.TimeOfDay);
+        Assert.InRange(next - DateTimeOffset.UtcNow, TimeSpan.Zero, TimeSpan.FromDays(1));
+
+        var text = await _dir.Weft().RunAsync("schedules", "--dags", Folder);
+        Assert.Contains(text.StdoutLines, l => l.StartsWith("simple_flow", StringComparison.Ordinal) && l.Contains("every day at 00:00") && l.Contains("success"));
+    }
+
+    [Fact]
     public async Task RunById_WithoutADagsFolder_SaysWhereItLooked()
     {
         var result = await _dir.Weft().RunAsync("run", "simple_flow");
