@@ -17,6 +17,12 @@ public sealed record TaskDefinition
     public string? Script { get; init; }
     /// <summary>Script arguments; a map in the file is already flattened to <c>--key value</c>.</summary>
     public ImmutableArray<string> Args { get; init; } = [];
+    /// <summary>The Python function a python task calls, as <c>package.module:func</c>.</summary>
+    public string? Function { get; init; }
+    /// <summary>Folders put before the DAG's folder on the Python path of a python task (relative to the DAG file).</summary>
+    public ImmutableArray<string> PythonPath { get; init; } = [];
+    /// <summary><c>args</c> as written when it is a mapping: the keyword arguments of a python task.</summary>
+    public ImmutableDictionary<string, JsonElement> Kwargs { get; init; } = ImmutableDictionary<string, JsonElement>.Empty;
     /// <summary>Extra environment variables.</summary>
     public ImmutableDictionary<string, string> Env { get; init; } = ImmutableDictionary<string, string>.Empty;
     /// <summary>Working directory; null means the DAG file's folder.</summary>

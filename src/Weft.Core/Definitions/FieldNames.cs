@@ -17,6 +17,7 @@ internal static class FieldNames
         "url", "method", "headers", "body", "expect_status", "trigger_rule", "retries", "retry_delay",
         "retry_backoff", "max_retry_delay", "retry_on_exit_codes", "timeout", "sla", "skip_on_exit_code",
         "pool", "pool_slots", "priority", "queue", "critical", "on_failure", "on_retry", "on_success",
+        "function", "python_path",
     ];
 
     /// <summary>Alias → the contract name.</summary>
@@ -35,6 +36,7 @@ internal static class FieldNames
         ["execution_timeout"] = "timeout",
         ["task_id"] = "id",
         ["bash_command"] = "command",
+        ["python_callable"] = "function",
         ["max_retries"] = "retries",
         ["retry_delay_seconds"] = "retry_delay",
         ["timeout_seconds"] = "timeout",

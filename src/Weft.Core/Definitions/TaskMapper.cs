@@ -131,7 +131,13 @@ internal static class TaskMapper
                 case "args":
                     p.RemoveRange(p.Keys.Where(k => k.StartsWith("args", StringComparison.Ordinal)).ToList());
                     p["args"] = v.Position;
-                    t = t with { Args = TaskArgs.Read(v, r, p) };
+                    t = t with { Args = TaskArgs.Read(v, r, p), Kwargs = TaskArgs.Keywords(v) };
+                    break;
+                case "function" when r.TryString(v, name, out var s):
+                    t = t with { Function = s.Trim() };
+                    break;
+                case "python_path":
+                    t = t with { PythonPath = r.StringList(v, name, p) };
                     break;
                 case "env":
                     p["env"] = v.Position;
