@@ -19,6 +19,8 @@ namespace Weft.Server.Api;
 [JsonSerializable(typeof(DagCollection))]
 [JsonSerializable(typeof(DagPatch))]
 [JsonSerializable(typeof(DagSourceResponse))]
+[JsonSerializable(typeof(DiagnosticResponse))]
+[JsonSerializable(typeof(List<DiagnosticResponse>))]
 [JsonSerializable(typeof(PoolResponse))]
 [JsonSerializable(typeof(PoolCollection))]
 [JsonSerializable(typeof(PoolRequest))]
