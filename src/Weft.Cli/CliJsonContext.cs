@@ -21,4 +21,5 @@ namespace Weft.Cli;
 [JsonSerializable(typeof(List<SecretsListCommand.SecretJson>))]
 [JsonSerializable(typeof(PoolsListCommand.PoolListJson))]
 [JsonSerializable(typeof(SchedulesCommand.ScheduleListJson))]
+[JsonSerializable(typeof(List<string>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

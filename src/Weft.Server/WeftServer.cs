@@ -240,7 +240,8 @@ internal static class WeftServer
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapGet("/", () => TypedResults.Ok(RootResponse.Instance))
             .AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Render(), PrometheusExporter.ContentType))
+        app.MapGet("/metrics", async (PrometheusExporter exporter, OperatorActions actions, CancellationToken cancellationToken) =>
+                TypedResults.Text(exporter.Render() + CircuitBreakerMetrics.Render(await actions.ListCircuitBreakersAsync(cancellationToken)), PrometheusExporter.ContentType))
             .RequireAuthorization(Roles.Viewer).WithTags("Monitoring").WithName("get_metrics")
             .WithSummary("Prometheus text format").Produces<string>(StatusCodes.Status200OK, "text/plain");
 
@@ -248,6 +249,7 @@ internal static class WeftServer
         var api = app.MapGroup("/api/v1").AddEndpointFilter(RouteIds.FilterAsync);
         StatusEndpoints.Map(api);
         DagEndpoints.Map(api);
+        DeadLetterEndpoints.Map(api);
         DagRunEndpoints.Map(api);
         TaskInstanceEndpoints.Map(api);
         LogEndpoints.Map(api);

@@ -67,6 +67,8 @@ public sealed record TaskDefinition
     public string Queue { get; init; } = "default";
     /// <summary>Its failure fails the run at once.</summary>
     public bool Critical { get; init; }
+    /// <summary>The circuit breaker the task's attempts go through; null for none.</summary>
+    public CircuitBreakerDefinition? CircuitBreaker { get; init; }
     /// <summary>Run when the task fails for good (no retry left), given the attempt's JSON.</summary>
     public HookDefinition? OnFailure { get; init; }
     /// <summary>Run when an attempt fails and the task will be retried, given the attempt's JSON.</summary>

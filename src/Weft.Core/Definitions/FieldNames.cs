@@ -17,7 +17,7 @@ internal static class FieldNames
         "url", "method", "headers", "body", "expect_status", "trigger_rule", "retries", "retry_delay",
         "retry_backoff", "max_retry_delay", "retry_on_exit_codes", "timeout", "sla", "skip_on_exit_code",
         "pool", "pool_slots", "priority", "queue", "critical", "on_failure", "on_retry", "on_success",
-        "function", "python_path",
+        "function", "python_path", "circuit_breaker",
     ];
 
     /// <summary>Alias → the contract name.</summary>

@@ -198,6 +198,9 @@ internal static class TaskMapper
                 case "timeout":
                     t = v is ScalarNode { IsNull: true } ? t with { Timeout = null } : r.TryDuration(v, name, out var timeout) ? t with { Timeout = timeout } : t;
                     break;
+                case "circuit_breaker":
+                    t = t with { CircuitBreaker = CircuitBreakerMapper.Map(v, r) };
+                    break;
                 case "on_failure":
                     t = t with { OnFailure = HookMapper.Map(v, name, r) };
                     break;

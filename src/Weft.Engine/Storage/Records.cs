@@ -100,6 +100,9 @@ public sealed record EventRecord(long Id, DateTimeOffset When, string Kind, stri
 /// <summary>Filter and page for run lists.</summary>
 public sealed record RunQuery(string? DagId = null, RunState? State = null, int Limit = 100, int Offset = 0);
 
+/// <summary>Filter and page for task instances across runs.</summary>
+public sealed record TaskInstanceQuery(TaskState State, string? DagId = null, int Limit = 100, int Offset = 0);
+
 /// <summary>A page of a list and the total count.</summary>
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int TotalEntries);
 

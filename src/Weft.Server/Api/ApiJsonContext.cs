@@ -20,6 +20,8 @@ namespace Weft.Server.Api;
 [JsonSerializable(typeof(DagPatch))]
 [JsonSerializable(typeof(DagSourceResponse))]
 [JsonSerializable(typeof(DiagnosticResponse))]
+[JsonSerializable(typeof(DeadLetterCollection))]
+[JsonSerializable(typeof(CircuitBreakerCollection))]
 [JsonSerializable(typeof(List<DiagnosticResponse>))]
 [JsonSerializable(typeof(PoolResponse))]
 [JsonSerializable(typeof(PoolCollection))]
