@@ -15,7 +15,7 @@ public sealed class FeatherflowExampleTests : IDisposable
     [Fact]
     public async Task SimpleFlow_RunsWithParamsFile_AndRecordsItsVersionAndHash()
     {
-        var run = await EngineRun.StartAsync(_dir.Weft(), Path.Combine(Folder, "simple_flow.json"), "--params", Path.Combine(Folder, "params.json"));
+        var run = await EngineRun.StartAsync(_dir.Weft(), Path.Combine(Folder, "simple_flow.json"), "--params", Path.Combine(Folder, "simple_flow.params"));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("hello, featherflow!", run.Output("report", "greeting"));
