@@ -11,6 +11,14 @@ if [ -x scripts/ensure-postgres.sh ]; then
   source scripts/ensure-postgres.sh
 fi
 
+# Python tasks (type: python, .py scripts) and their tests need python3.
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "installing python3 for the python task tests"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3 >/dev/null
+fi
+
 dotnet build Weft.slnx -c Release -nologo -clp:ErrorsOnly
 
 results=$(mktemp -d)

@@ -20,4 +20,6 @@ namespace Weft.Cli;
 [JsonSerializable(typeof(List<TokensListCommand.TokenJson>))]
 [JsonSerializable(typeof(List<SecretsListCommand.SecretJson>))]
 [JsonSerializable(typeof(PoolsListCommand.PoolListJson))]
+[JsonSerializable(typeof(SchedulesCommand.ScheduleListJson))]
+[JsonSerializable(typeof(List<string>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

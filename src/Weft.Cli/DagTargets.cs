@@ -22,9 +22,16 @@ internal static class DagTargets
             throw CliException.Usage($"'{target}' is a folder; this command takes one DAG file", $"run 'weft validate {target}' to check a folder");
         }
 
-        if (LooksLikePath(target) || !Directory.Exists(context.DagsFolder))
+        if (LooksLikePath(target))
         {
             throw NoSuchPath(target);
+        }
+
+        if (!Directory.Exists(context.DagsFolder))
+        {
+            throw CliException.Usage(
+                $"no such file '{target}', and no DAGs folder at '{Path.GetFullPath(context.DagsFolder)}' to look for a DAG with that id",
+                "give the DAG file's path, or the folder with --dags DIR (or WEFT_DAGS)");
         }
 
         return FindById(context, target);

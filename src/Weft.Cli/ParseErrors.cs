@@ -41,12 +41,19 @@ internal static class ParseErrors
     public static void ReportUnrecognized(ParseResult parseResult, string token, TextWriter error) =>
         CliContext.WriteError(error, $"unrecognized command or argument '{token}'", $"run '{CommandPath(parseResult.CommandResult)} --help' for usage");
 
-    public static void Report(ParseResult parseResult, TextWriter error)
+    public static void Report(ParseResult parseResult, IReadOnlyList<string> args, TextWriter error)
     {
         var path = CommandPath(parseResult.CommandResult);
         string message;
         string hint;
-        if (parseResult.UnmatchedTokens.Count > 0)
+        if (FindOptionLikeArgument(parseResult, args) is { } option)
+        {
+            // `weft run --frobnicate x.yaml`: the unknown option took the argument's place, and the argument
+            // is left over; the option is what is wrong.
+            message = $"unrecognized command or argument '{option}'";
+            hint = $"run '{path} --help' for usage";
+        }
+        else if (parseResult.UnmatchedTokens.Count > 0)
         {
             var token = parseResult.UnmatchedTokens[0];
             message = $"unrecognized command or argument '{token}'";

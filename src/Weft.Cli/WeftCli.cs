@@ -34,6 +34,7 @@ internal static class WeftCli
         ("dags", () => new DagsCommand()),
         ("pools", () => new PoolsCommand()),
         ("scheduler", () => new SchedulerCommand()),
+        ("schedules", () => new SchedulesCommand()),
         ("backfill", () => new BackfillCommand()),
         ("server", () => new ServerCommand()),
         ("tokens", () => new TokensCommand()),
@@ -88,9 +89,10 @@ internal static class WeftCli
                 parseResult = BuildRootCommand().Parse(args, Parsing);
             }
 
-            if (parseResult.Action is ParseErrorAction)
+            // `weft NOSUCH --help` is an unknown command, not a request for the root's help.
+            if (parseResult.Action is ParseErrorAction || parseResult.UnmatchedTokens.Count > 0)
             {
-                ParseErrors.Report(parseResult, error);
+                ParseErrors.Report(parseResult, args, error);
                 return ExitCodes.Usage;
             }
 

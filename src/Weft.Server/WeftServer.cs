@@ -67,6 +67,7 @@ internal static class WeftServer
         builder.Configuration.AddEnvironmentVariables("WEFT_");
         builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder);
+        ListSettings.Expand(builder.Configuration);
 
         var settings = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         var problems = settings.Validate().ToList();
@@ -242,13 +243,16 @@ internal static class WeftServer
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         WebUi.WebUiEndpoints.Map(app);
-        app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Render(), PrometheusExporter.ContentType))
+        app.MapGet("/metrics", async (PrometheusExporter exporter, OperatorActions actions, CancellationToken cancellationToken) =>
+                TypedResults.Text(exporter.Render() + CircuitBreakerMetrics.Render(await actions.ListCircuitBreakersAsync(cancellationToken)), PrometheusExporter.ContentType))
             .RequireAuthorization(Roles.Viewer).WithTags("Monitoring").WithName("get_metrics")
             .WithSummary("Prometheus text format").Produces<string>(StatusCodes.Status200OK, "text/plain");
 
+        StatusEndpoints.MapRootHealth(app);
         var api = app.MapGroup("/api/v1").AddEndpointFilter(RouteIds.FilterAsync);
         StatusEndpoints.Map(api);
         DagEndpoints.Map(api);
+        DeadLetterEndpoints.Map(api);
         DagRunEndpoints.Map(api);
         TaskInstanceEndpoints.Map(api);
         LogEndpoints.Map(api);

@@ -168,6 +168,19 @@ internal static class PostgresMigrations
             END
             $$;
             """),
+        new(2, "run_definition_and_circuits", """
+            ALTER TABLE dag_runs ADD COLUMN dag_hash text;
+            ALTER TABLE dag_runs ADD COLUMN dag_version text;
+            CREATE TABLE circuit_breakers (
+                name             text    NOT NULL PRIMARY KEY,
+                state            text    NOT NULL,
+                failures         integer NOT NULL,
+                opened_at        bigint,
+                probe_started_at bigint,
+                updated_at       bigint  NOT NULL
+            );
+            CREATE INDEX ix_task_instances_state_end ON task_instances (state, end_date);
+            """),
     ];
 
     /// <summary>

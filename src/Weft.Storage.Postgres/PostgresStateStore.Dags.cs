@@ -68,6 +68,18 @@ public sealed partial class PostgresStateStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public Task<bool> DeleteDagAsync(string dagId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dagId);
+
+        return OnceAsync(async connection =>
+        {
+            await using var delete = Command(connection, null, "DELETE FROM dags WHERE dag_id = $1", dagId);
+            return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        }, cancellationToken);
+    }
+
     private static DagRecord ReadDag(NpgsqlDataReader reader) => new(
         DagId: reader.GetString(0),
         FilePath: reader.IsDBNull(1) ? null : reader.GetString(1),

@@ -158,6 +158,26 @@ internal static class SqliteMigrations
             ALTER TABLE task_attempts ADD COLUMN process_start INTEGER;
             ALTER TABLE task_attempts ADD COLUMN process_group INTEGER;
             """),
+
+        // What each run ran: the hash of the DAG's source text and the author's version label.
+        new(5, "run_definition", """
+            ALTER TABLE dag_runs ADD COLUMN dag_hash TEXT;
+            ALTER TABLE dag_runs ADD COLUMN dag_version TEXT;
+            """),
+
+        // Circuit breakers shared by every process on the database; the task instances that failed for good are
+        // listed across runs (dead letters), newest first.
+        new(6, "circuit_breakers", """
+            CREATE TABLE circuit_breakers (
+                name             TEXT    NOT NULL PRIMARY KEY,
+                state            TEXT    NOT NULL,
+                failures         INTEGER NOT NULL,
+                opened_at        INTEGER,
+                probe_started_at INTEGER,
+                updated_at       INTEGER NOT NULL
+            );
+            CREATE INDEX ix_task_instances_state_end ON task_instances (state, end_date);
+            """),
     ];
 
     /// <summary>

@@ -93,6 +93,19 @@ public sealed partial class SqliteStateStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public Task<bool> DeleteDagAsync(string dagId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dagId);
+
+        return WriteAsync((connection, transaction) =>
+        {
+            using var delete = Command(connection, transaction, "DELETE FROM dags WHERE dag_id = $dag_id");
+            delete.Parameters.AddWithValue("$dag_id", dagId);
+            return delete.ExecuteNonQuery() > 0;
+        }, cancellationToken);
+    }
+
     private static DagRecord ReadDag(SqliteDataReader reader) => new(
         DagId: reader.GetString(0),
         FilePath: reader.IsDBNull(1) ? null : reader.GetString(1),

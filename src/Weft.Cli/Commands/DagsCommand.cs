@@ -6,7 +6,7 @@ namespace Weft.Cli.Commands;
 internal sealed class DagsCommand : Command
 {
     public DagsCommand()
-        : base("dags", "List, show, pause and unpause DAGs (the DAGs folder merged with the database)")
+        : base("dags", "List, show, pause, unpause and upload DAGs (the DAGs folder merged with the database)")
     {
         Subcommands.Add(new DagsListCommand());
         Subcommands.Add(new DagsShowCommand());
@@ -14,5 +14,6 @@ internal sealed class DagsCommand : Command
         Subcommands.Add(new DagsPauseCommand(pause: false));
         Subcommands.Add(new DagsTriggerCommand());
         Subcommands.Add(new DagsNextRunsCommand());
+        Subcommands.Add(new DagsUploadCommand());
     }
 }

@@ -35,6 +35,7 @@ internal sealed class DagsListCommand : WeftCommand
 
             items.Add(new DagListItem(
                 e.DagId,
+                e.Definition?.Version,
                 e.Definition?.Description,
                 e.File,
                 e.Definition is { } d ? d.Schedule?.Text : e.Registered?.ScheduleText,
@@ -60,10 +61,11 @@ internal sealed class DagsListCommand : WeftCommand
 
         RunsOutput.WriteTable(
             context.Out,
-            ["dag id", "schedule", "paused", "tags", "file", "last run", "errors"],
+            ["dag id", "version", "schedule", "paused", "tags", "file", "last run", "errors"],
             items.Select(i => (IReadOnlyList<string>)
             [
                 i.DagId ?? "-",
+                i.Version ?? "",
                 i.Schedule ?? "",
                 i.IsPaused ? "yes" : "no",
                 string.Join(",", i.Tags),
@@ -91,6 +93,7 @@ internal sealed class DagsListCommand : WeftCommand
     /// <summary>One row of the list; <see cref="DagId"/> is null for a file that does not load.</summary>
     internal sealed record DagListItem(
         string? DagId,
+        string? Version,
         string? Description,
         string? File,
         string? Schedule,

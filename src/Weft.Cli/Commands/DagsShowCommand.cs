@@ -15,7 +15,7 @@ internal sealed class DagsShowCommand : WeftCommand
 {
     private const int LastRuns = 5;
 
-    private readonly Argument<string> _dagId = new("DAG") { Description = "The DAG's id" };
+    private readonly Argument<string> _dagId = new("DAG") { Description = "The DAG's id, or a DAG file" };
 
     public DagsShowCommand()
         : base("show", "Show a DAG's settings, tasks and last runs")
@@ -26,15 +26,26 @@ internal sealed class DagsShowCommand : WeftCommand
     protected override async Task<int> ExecuteAsync(CliContext context, CancellationToken cancellationToken)
     {
         await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
+        var target = context.ParseResult.GetRequiredValue(_dagId);
         DagEntry entry;
-        try
+        if (File.Exists(target) || Directory.Exists(target))
         {
-            entry = await new OperatorActions(store, TimeProvider.System)
-                .FindDagAsync(context.DagsFolder, context.ParseResult.GetRequiredValue(_dagId), cancellationToken).ConfigureAwait(false);
+            // A file, as 'weft plan' takes one: its definition, with what the database knows of that DAG id.
+            var loaded = DagTargets.Load(context, target);
+            var registered = await store.GetDagAsync(loaded.Id, cancellationToken).ConfigureAwait(false);
+            entry = new DagEntry(loaded.Id, Path.GetFullPath(target), loaded, registered, []);
         }
-        catch (OperationException refused)
+        else
         {
-            throw CliException.From(refused);
+            try
+            {
+                entry = await new OperatorActions(store, TimeProvider.System)
+                    .FindDagAsync(context.DagsFolder, target, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationException refused)
+            {
+                throw CliException.From(refused);
+            }
         }
 
         var dag = entry.Definition;
@@ -42,6 +53,7 @@ internal sealed class DagsShowCommand : WeftCommand
         var details = new DagDetails(
             entry.DagId!,
             dag?.DisplayName,
+            dag?.Version,
             dag?.Description,
             entry.File,
             dag?.Schedule?.Text ?? entry.Registered?.ScheduleText,
@@ -74,6 +86,7 @@ internal sealed class DagsShowCommand : WeftCommand
     {
         var rows = new List<IReadOnlyList<string>>
         {
+            new[] { "version", d.Version ?? "" },
             new[] { "description", d.Description ?? "" },
             new[] { "file", DagsListCommand.Display(d.File) },
             new[] { "schedule", d.Schedule ?? "(manual only)" },
@@ -124,6 +137,7 @@ internal sealed class DagsShowCommand : WeftCommand
     internal sealed record DagDetails(
         string DagId,
         string? DisplayName,
+        string? Version,
         string? Description,
         string? File,
         string? Schedule,

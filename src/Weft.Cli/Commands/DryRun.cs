@@ -63,6 +63,7 @@ internal static class DryRun
         TaskType.Script => string.Join(' ', [task.Script ?? "", .. task.Args]),
         TaskType.Http => $"{task.Method} {task.Url}",
         TaskType.Delegate => "(C# delegate)",
+        TaskType.Python => $"{task.Function}(**params{(task.Kwargs.IsEmpty ? "" : ", " + string.Join(", ", task.Kwargs.Keys))})",
         _ => "(no-op)",
     };
 

@@ -4,7 +4,7 @@ using Weft.Core.Definitions;
 
 namespace Weft.Cli.Commands;
 
-/// <summary>Reads run parameters from <c>--params JSON|@FILE</c> and repeated <c>--param K=V</c>.</summary>
+/// <summary>Reads run parameters from <c>--params JSON|@FILE|FILE</c> and repeated <c>--param K=V</c>.</summary>
 internal static class RunParameters
 {
     /// <summary>Merges the parameters; a <c>--param</c> overrides the same key from <c>--params</c>.</summary>
@@ -64,6 +64,12 @@ internal static class RunParameters
 
             source = path;
             json = File.ReadAllText(path);
+        }
+        else if (!json.TrimStart().StartsWith('{') && File.Exists(json))
+        {
+            // `--params p.json`, as Featherflow and Airflow users write it: an existing file is read like @FILE.
+            source = json;
+            json = File.ReadAllText(json);
         }
 
         JsonElement element;

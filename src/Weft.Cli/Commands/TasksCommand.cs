@@ -6,9 +6,11 @@ namespace Weft.Cli.Commands;
 internal sealed class TasksCommand : Command
 {
     public TasksCommand()
-        : base("tasks", "Clear task instances so they run again, or mark them success or failed")
+        : base("tasks", "Clear task instances so they run again, mark them success or failed, list the failed ones and replay them")
     {
         Subcommands.Add(new TasksClearCommand());
         Subcommands.Add(new TasksMarkCommand());
+        Subcommands.Add(new TasksFailedCommand());
+        Subcommands.Add(new TasksReplayCommand());
     }
 }

@@ -9,7 +9,7 @@ namespace Weft.Cli.Commands;
 internal sealed class TokensCommand : Command
 {
     public TokensCommand()
-        : base("tokens", "Manage API tokens (roles: viewer reads; operator also acts; admin also manages tokens, pools and secrets)")
+        : base("tokens", "Manage API tokens (roles: viewer reads; operator also acts; author also uploads DAGs; admin also manages tokens, pools and secrets)")
     {
         Subcommands.Add(new TokensCreateCommand());
         Subcommands.Add(new TokensListCommand());
@@ -17,12 +17,12 @@ internal sealed class TokensCommand : Command
     }
 }
 
-/// <summary><c>weft tokens create --name N --role viewer|operator|admin</c>.</summary>
+/// <summary><c>weft tokens create --name N --role viewer|operator|author|admin</c>.</summary>
 internal sealed class TokensCreateCommand : WeftCommand
 {
     private readonly Option<string> _name = new("--name") { Description = "The token's name", HelpName = "NAME", Required = true };
 
-    private readonly Option<string> _role = new("--role") { Description = "viewer, operator or admin", HelpName = "ROLE", Required = true };
+    private readonly Option<string> _role = new("--role") { Description = "viewer, operator, author or admin", HelpName = "ROLE", Required = true };
 
     public TokensCreateCommand()
         : base("create", "Create a token and print it; it is shown only this once")

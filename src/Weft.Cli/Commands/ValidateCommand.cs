@@ -19,7 +19,7 @@ internal sealed class ValidateCommand : WeftCommand
         Arguments.Add(_paths);
     }
 
-    protected override Task<int> ExecuteAsync(CliContext context, CancellationToken cancellationToken)
+    protected override async Task<int> ExecuteAsync(CliContext context, CancellationToken cancellationToken)
     {
         var results = new List<LoadResult>();
         var missing = false;
@@ -44,6 +44,7 @@ internal sealed class ValidateCommand : WeftCommand
             results.AddRange(found);
         }
 
+        results = await WithPoolWarningsAsync(context, results, cancellationToken).ConfigureAwait(false);
         var failed = results.Count(r => r.HasErrors);
         if (context.Json)
         {
@@ -59,7 +60,36 @@ internal sealed class ValidateCommand : WeftCommand
             context.WriteInfo($"validated {results.Count} DAG file{(results.Count == 1 ? "" : "s")}: {results.Count - failed} ok, {failed} with errors");
         }
 
-        return Task.FromResult(failed > 0 || missing ? ExitCodes.Usage : ExitCodes.Success);
+        return failed > 0 || missing ? ExitCodes.Usage : ExitCodes.Success;
+    }
+
+    /// <summary>Adds a warning for each task in a pool the database lacks; only when a database exists (validate never creates one).</summary>
+    private static async Task<List<LoadResult>> WithPoolWarningsAsync(CliContext context, List<LoadResult> results, CancellationToken cancellationToken)
+    {
+        if (context.IsPostgres || !File.Exists(context.Database) || !results.Any(r => r.Dag is not null))
+        {
+            return results;
+        }
+
+        await using var store = await Running.StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
+        var actions = new Weft.Engine.Operations.OperatorActions(store, TimeProvider.System);
+        var withWarnings = new List<LoadResult>(results.Count);
+        foreach (var result in results)
+        {
+            if (result.Dag is { } dag && await actions.PoolWarningsAsync(dag, cancellationToken).ConfigureAwait(false) is { Count: > 0 } warnings)
+            {
+                withWarnings.Add(result with
+                {
+                    Diagnostics = [.. result.Diagnostics.Concat(warnings).OrderBy(d => d.Position.Line).ThenBy(d => d.Position.Column)],
+                });
+            }
+            else
+            {
+                withWarnings.Add(result);
+            }
+        }
+
+        return withWarnings;
     }
 
     internal sealed record ValidateJson(IReadOnlyList<FileJson> Files);

@@ -11,6 +11,10 @@ public sealed record DagDefinition
     public required string Id { get; init; }
     /// <summary>Display name (the file's <c>name</c> when <c>id</c> is also present).</summary>
     public string? DisplayName { get; init; }
+    /// <summary>The author's version label (<c>version</c> in the file), recorded on each run; null when absent.</summary>
+    public string? Version { get; init; }
+    /// <summary>SHA-256 (lower-case hex) of the text the DAG was loaded from; null for DAGs built in code.</summary>
+    public string? SourceHash { get; init; }
     /// <summary>Free text.</summary>
     public string? Description { get; init; }
     /// <summary>The schedule; null means manual only.</summary>

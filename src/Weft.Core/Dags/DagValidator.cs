@@ -111,9 +111,17 @@ internal static partial class DagValidator
                 && !(Uri.TryCreate(t.Url.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"):
                 d.Add(Diagnostic.Error(t.PositionOf("url"), $"invalid URL '{Short(t.Url)}' in {name}; expected an absolute http:// or https:// URL"));
                 break;
+            case TaskType.Python when !FunctionPattern().IsMatch(t.Function ?? string.Empty):
+                d.Add(Diagnostic.Error(t.PositionOf("function"), $"invalid function '{Short(t.Function ?? string.Empty)}' in {name}; write the module and the function as \"package.module:func\""));
+                break;
             case TaskType.Delegate when t.Delegate is null:
                 d.Add(Diagnostic.Error(t.PositionOf("id"), $"{name} is a delegate task but has no delegate"));
                 break;
+        }
+
+        if (t.Function is not null && t.Type != TaskType.Python)
+        {
+            d.Add(Diagnostic.Error(t.PositionOf("function"), $"{name} has a 'function' but is a {t.Type.ToString().ToLowerInvariant()} task; a function is called by 'type: python' (without 'command')"));
         }
 
         if (t.Type == TaskType.Http && !MethodPattern().IsMatch(t.Method))
@@ -162,6 +170,10 @@ internal static partial class DagValidator
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,249}$")]
     private static partial Regex IdPattern();
+
+    // package.module:func (the function may be a dotted attribute path, as in module:Class.method).
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")]
+    private static partial Regex FunctionPattern();
 
     [GeneratedRegex("^[A-Z]{1,20}$")]
     private static partial Regex MethodPattern();

@@ -17,6 +17,12 @@ public sealed record TaskDefinition
     public string? Script { get; init; }
     /// <summary>Script arguments; a map in the file is already flattened to <c>--key value</c>.</summary>
     public ImmutableArray<string> Args { get; init; } = [];
+    /// <summary>The Python function a python task calls, as <c>package.module:func</c>.</summary>
+    public string? Function { get; init; }
+    /// <summary>Folders put before the DAG's folder on the Python path of a python task (relative to the DAG file).</summary>
+    public ImmutableArray<string> PythonPath { get; init; } = [];
+    /// <summary><c>args</c> as written when it is a mapping: the keyword arguments of a python task.</summary>
+    public ImmutableDictionary<string, JsonElement> Kwargs { get; init; } = ImmutableDictionary<string, JsonElement>.Empty;
     /// <summary>Extra environment variables.</summary>
     public ImmutableDictionary<string, string> Env { get; init; } = ImmutableDictionary<string, string>.Empty;
     /// <summary>Working directory; null means the DAG file's folder.</summary>
@@ -61,6 +67,14 @@ public sealed record TaskDefinition
     public string Queue { get; init; } = "default";
     /// <summary>Its failure fails the run at once.</summary>
     public bool Critical { get; init; }
+    /// <summary>The circuit breaker the task's attempts go through; null for none.</summary>
+    public CircuitBreakerDefinition? CircuitBreaker { get; init; }
+    /// <summary>Run when the task fails for good (no retry left), given the attempt's JSON.</summary>
+    public HookDefinition? OnFailure { get; init; }
+    /// <summary>Run when an attempt fails and the task will be retried, given the attempt's JSON.</summary>
+    public HookDefinition? OnRetry { get; init; }
+    /// <summary>Run when the task succeeds, given the attempt's JSON.</summary>
+    public HookDefinition? OnSuccess { get; init; }
     /// <summary>The C# body of a delegate task.</summary>
     public Func<ITaskContext, CancellationToken, Task>? Delegate { get; init; }
     /// <summary>Where each field stands in the file, by its contract name (e.g. <c>command</c>); the task itself is under <c>id</c>.</summary>

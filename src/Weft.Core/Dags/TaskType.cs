@@ -13,4 +13,6 @@ public enum TaskType
     Http,
     /// <summary>A C# delegate registered through the library.</summary>
     Delegate,
+    /// <summary>A Python function (<c>function: "package.module:func"</c>), called with the run's parameters and <c>args</c> as keyword arguments.</summary>
+    Python,
 }

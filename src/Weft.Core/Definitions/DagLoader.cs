@@ -97,10 +97,14 @@ public static class DagLoader
             return null;
         }
 
-        var dag = DagMapper.Map(map, reader);
+        var dag = DagMapper.Map(map, reader) with { SourceHash = SourceHash(text) };
         diagnostics.AddRange(DagValidator.Validate(dag, reader.ContentShifts));
         return dag;
     }
+
+    /// <summary>SHA-256 of the text, lower-case hex: the same value the DAG table stores as the DAG's hash.</summary>
+    internal static string SourceHash(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     private static LoadResult Result(string file, DagDefinition? dag, List<Diagnostic> diagnostics)
     {

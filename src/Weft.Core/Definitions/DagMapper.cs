@@ -50,6 +50,16 @@ internal static class DagMapper
             }
         }
 
+        if (Value(f, "version") is ScalarNode { IsNull: false } version)
+        {
+            // A label (Featherflow's "1.0.0", a number, a date): kept as written.
+            dag = dag with { Version = version.Value };
+        }
+        else if (Value(f, "version") is { } badVersion)
+        {
+            r.Error(badVersion.Position, $"expected a label such as \"1.2.0\" for 'version', found {badVersion.Describe()}");
+        }
+
         if (Value(f, "description") is { } description && r.TryString(description, "description", out var text))
         {
             dag = dag with { Description = text };

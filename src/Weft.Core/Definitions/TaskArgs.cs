@@ -6,6 +6,24 @@ namespace Weft.Core.Definitions;
 /// <summary>Script arguments: a list as written, or a mapping rendered as <c>--key value</c> pairs.</summary>
 internal static class TaskArgs
 {
+    /// <summary>A mapping's values as JSON (typed, for a python function's keyword arguments); empty for a list.</summary>
+    public static ImmutableDictionary<string, System.Text.Json.JsonElement> Keywords(SourceNode node)
+    {
+        var result = ImmutableDictionary.CreateBuilder<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
+        if (node is MapNode map)
+        {
+            foreach (var (key, value) in map.Entries)
+            {
+                if (JsonValues.TryConvert(value, out var json, out _))
+                {
+                    result[key.Value] = json;
+                }
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
     public static ImmutableArray<string> Read(SourceNode node, FieldReader r, ImmutableDictionary<string, SourcePosition>.Builder positions)
     {
         if (node is not MapNode map)

@@ -131,7 +131,13 @@ internal static class TaskMapper
                 case "args":
                     p.RemoveRange(p.Keys.Where(k => k.StartsWith("args", StringComparison.Ordinal)).ToList());
                     p["args"] = v.Position;
-                    t = t with { Args = TaskArgs.Read(v, r, p) };
+                    t = t with { Args = TaskArgs.Read(v, r, p), Kwargs = TaskArgs.Keywords(v) };
+                    break;
+                case "function" when r.TryString(v, name, out var s):
+                    t = t with { Function = s.Trim() };
+                    break;
+                case "python_path":
+                    t = t with { PythonPath = r.StringList(v, name, p) };
                     break;
                 case "env":
                     p["env"] = v.Position;
@@ -191,6 +197,18 @@ internal static class TaskMapper
                     break;
                 case "timeout":
                     t = v is ScalarNode { IsNull: true } ? t with { Timeout = null } : r.TryDuration(v, name, out var timeout) ? t with { Timeout = timeout } : t;
+                    break;
+                case "circuit_breaker":
+                    t = t with { CircuitBreaker = CircuitBreakerMapper.Map(v, r) };
+                    break;
+                case "on_failure":
+                    t = t with { OnFailure = HookMapper.Map(v, name, r) };
+                    break;
+                case "on_retry":
+                    t = t with { OnRetry = HookMapper.Map(v, name, r) };
+                    break;
+                case "on_success":
+                    t = t with { OnSuccess = HookMapper.Map(v, name, r) };
                     break;
                 case "sla":
                     t = v is ScalarNode { IsNull: true } ? t with { Sla = null } : r.TryDuration(v, name, out var sla) ? t with { Sla = sla } : t;

@@ -11,6 +11,10 @@ internal static class TaskTypes
     {
         switch (typeName)
         {
+            case null when t.Function is not null:
+                return t with { Type = TaskType.Python };
+            case "python" when t.Function is not null:
+                return t with { Type = TaskType.Python };
             case null:
                 return t with { Type = t.Command is not null ? TaskType.Shell : t.Url is not null ? TaskType.Http : t.Script is not null ? TaskType.Script : TaskType.Noop };
             case "shell" or "command" or "sh":

@@ -24,7 +24,7 @@ public abstract partial class Schedule
     /// <summary>The text as written in the DAG file.</summary>
     public string Text { get; }
 
-    /// <summary>Parses <c>0 2 * * *</c>, a 6-field cron (seconds first), <c>@daily</c> and friends, <c>@once</c>, or <c>every 15m</c>.</summary>
+    /// <summary>Parses <c>0 2 * * *</c>, a 6-field cron (seconds first), <c>@daily</c> and friends (also without the <c>@</c>), <c>@once</c>, or <c>every 15m</c>.</summary>
     public static bool TryParse(string text, out Schedule? schedule, out string? error)
     {
         schedule = null;
@@ -34,6 +34,12 @@ public abstract partial class Schedule
         {
             error = "empty schedule; omit the field for a manual-only DAG";
             return false;
+        }
+
+        // Featherflow and the Go orchestrator write the presets without '@': `schedule: daily`.
+        if (s.Equals("once", StringComparison.OrdinalIgnoreCase) || Presets.ContainsKey("@" + s))
+        {
+            s = "@" + s;
         }
 
         if (s.Equals("@once", StringComparison.OrdinalIgnoreCase))

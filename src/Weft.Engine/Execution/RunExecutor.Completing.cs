@@ -77,6 +77,8 @@ internal sealed partial class RunExecutor
 
                     break;
             }
+
+            _hooks.Queue(task, _run.Run, _run.Instances[attempt.TaskId]);
         }
 
         /// <summary>A failed attempt: retried later if its policy allows, else the task fails.</summary>

@@ -143,7 +143,7 @@ internal sealed partial class RunExecutor
                 : CancellationTokenSource.CreateLinkedTokenSource(attempt.Stop.Token, attempt.Timeout.Token);
             try
             {
-                result = await runner.RunAsync(context, linked.Token).ConfigureAwait(false);
+                result = await Runners.CircuitBreakers.CircuitGate.RunAsync(_x._store, runner, context, _x._time, linked.Token).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

@@ -124,6 +124,7 @@ internal sealed partial class RunExecutor
         // Process identities reported by runners, written with the next commit (or within a second).
         private readonly ConcurrentQueue<AttemptProcess> _processes = new();
         private readonly AsyncSignal _flush = new();
+        private readonly TaskHooks _hooks;
         private readonly int _parallelism;
         private readonly string _tmpDir;
         private LiveRun _run;
@@ -141,6 +142,7 @@ internal sealed partial class RunExecutor
             _claim = claimed.Claim;
             _batch.Claim = _claim;
             _run = new LiveRun(dag, claimed.Snapshot);
+            _hooks = new TaskHooks(dag, executor._logger);
             _parallelism = Math.Max(1, executor._options.Parallelism ?? dag.MaxActiveTasks);
             _tmpDir = Path.Combine(executor._options.Home, "tmp", Sanitize(claimed.Claim.DagId), Sanitize(claimed.Claim.RunId));
         }
@@ -222,6 +224,7 @@ internal sealed partial class RunExecutor
             _batch.ReleaseClaim = true;
             await CommitOrFenceAsync(fenced, cancellationToken).ConfigureAwait(false);
             TryDeleteTmp();
+            await _hooks.DrainAsync().ConfigureAwait(false);
             var result = _run.Snapshot();
             _observer.RunFinished(result);
             return result;
@@ -238,6 +241,7 @@ internal sealed partial class RunExecutor
             }
 
             await CommitOrFenceAsync(fenced, cancellationToken).ConfigureAwait(false);
+            _hooks.Start();
             Launch();
         }
 

@@ -50,7 +50,11 @@ internal static class RunFactory
             EndDate: null,
             ConfJson: JsonObjects.ToText(conf),
             DagFile: dagFile,
-            CreatedAt: now);
+            CreatedAt: now)
+        {
+            DagHash = dag.SourceHash,
+            DagVersion = dag.Version,
+        };
 
 
     /// <summary>One task instance per task, state none, try 0.</summary>

@@ -43,6 +43,9 @@ internal static class RunJson
             conf.RootElement.WriteTo(w);
         }
 
+        if (run.DagVersion is not null) w.WriteString("dag_version", run.DagVersion);
+        if (run.DagHash is not null) w.WriteString("dag_hash", run.DagHash);
+
         w.WriteStartArray("tasks");
         foreach (var t in snapshot.Tasks)
         {

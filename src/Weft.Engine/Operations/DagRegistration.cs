@@ -26,5 +26,5 @@ internal static class DagRegistration
             now);
 
     /// <summary>SHA-256 of the UTF-8 text, lower-case hex.</summary>
-    public static string Hash(string source) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source)));
+    public static string Hash(string source) => Weft.Core.Definitions.DagLoader.SourceHash(source);
 }

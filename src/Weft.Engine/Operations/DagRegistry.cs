@@ -23,6 +23,7 @@ internal sealed class DagRegistry
     private readonly Dictionary<string, RegisteredDag> _dags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _firstSeen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _problems = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _uploaded = new(StringComparer.Ordinal);
     private Dictionary<string, DagRecord>? _storedByFile;
 
     public DagRegistry(IStateStore store, string folder, TimeProvider time, ILogger logger)
@@ -78,7 +79,58 @@ internal sealed class DagRegistry
             changed = true;
         }
 
+        changed |= await SyncUploadedAsync(cancellationToken).ConfigureAwait(false);
         LastSync = _time.GetUtcNow();
+        return changed;
+    }
+
+    /// <summary>
+    /// DAGs uploaded through the API (registered without a file) join the folder's, so they are scheduled alike; a
+    /// deleted one leaves. An id a file holds stays the file's.
+    /// </summary>
+    private async Task<bool> SyncUploadedAsync(CancellationToken cancellationToken)
+    {
+        var changed = false;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in await _store.ListDagsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (record.FilePath is not null || _dags.TryGetValue(record.DagId, out var held) && held.Record.FilePath is not null)
+            {
+                continue;
+            }
+
+            seen.Add(record.DagId);
+            if (_uploaded.TryGetValue(record.DagId, out var hash) && hash == record.Hash)
+            {
+                continue;
+            }
+
+            _uploaded[record.DagId] = record.Hash;
+            changed = true;
+            var result = DagLoader.LoadText(record.Source, OperatorActions.UploadName(record.DagId, record.Source));
+            if (result.Dag is null)
+            {
+                _dags.Remove(record.DagId);
+                _logger.LogWarning("DAG {DagId}: the uploaded source does not load: {Errors}", record.DagId, Errors(result));
+                continue;
+            }
+
+            _dags[record.DagId] = new RegisteredDag(record, result.Dag);
+            _firstSeen.TryAdd(record.DagId, _time.GetUtcNow());
+            _logger.LogInformation("DAG {DagId}: registered from the database (uploaded)", record.DagId);
+        }
+
+        foreach (var gone in _uploaded.Keys.Where(id => !seen.Contains(id)).ToList())
+        {
+            _uploaded.Remove(gone);
+            if (_dags.TryGetValue(gone, out var reg) && reg.Record.FilePath is null)
+            {
+                _dags.Remove(gone);
+                _logger.LogInformation("DAG {DagId}: deleted; no longer scheduled", gone);
+                changed = true;
+            }
+        }
+
         return changed;
     }
 
@@ -94,7 +146,7 @@ internal sealed class DagRegistry
             return known.Definition;
         }
 
-        var result = DagLoader.LoadText(record.Source, record.FilePath ?? record.DagId + ".yaml");
+        var result = OperatorActions.Parse(record);
         if (result.Dag is null)
         {
             _logger.LogWarning("DAG {DagId}: the registered source does not load: {Errors}", record.DagId, Errors(result));

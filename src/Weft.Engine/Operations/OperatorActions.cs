@@ -23,7 +23,7 @@ internal sealed partial class OperatorActions(IStateStore store, TimeProvider ti
 {
     /// <summary>The registered DAG's definition: its stored source parsed; the diagnostics when it does not load.</summary>
     public static LoadResult Parse(DagRecord record) =>
-        DagLoader.LoadText(record.Source, record.FilePath ?? record.DagId + (record.Source.TrimStart().StartsWith('{') ? ".json" : ".yaml"));
+        DagLoader.LoadText(record.Source, record.FilePath ?? UploadName(record.DagId, record.Source));
 
     /// <summary>Creates a manual run of a registered DAG, as the scheduler will execute it.</summary>
     /// <exception cref="OperationException">No such DAG (not found); it does not load, or the run id or logical date is taken (conflict); bad params (invalid).</exception>

@@ -21,6 +21,15 @@ internal static class OperatorEvents
     /// <summary>A DAG was unpaused.</summary>
     public const string Unpaused = "dag_unpaused";
 
+    /// <summary>A DAG was uploaded through the API, or replaced.</summary>
+    public const string DagUploaded = "dag_uploaded";
+
+    /// <summary>An uploaded DAG was deleted.</summary>
+    public const string DagDeleted = "dag_deleted";
+
+    /// <summary>A task instance was replayed from the dead letters (cleared with its downstream).</summary>
+    public const string Replayed = "replayed";
+
     /// <summary>A pool was created or resized.</summary>
     public const string PoolSet = "pool_set";
 }

@@ -21,9 +21,9 @@ internal sealed class TaskRunnerRegistry
         }
     }
 
-    /// <summary>The built-in runners: shell, script, http, noop and C# delegates.</summary>
+    /// <summary>The built-in runners: shell, script, http, noop, python functions and C# delegates.</summary>
     public static TaskRunnerRegistry CreateDefault() =>
-        new([new NoopTaskRunner(), new ShellTaskRunner(), new ScriptTaskRunner(), new HttpTaskRunner(), new DelegateTaskRunner()]);
+        new([new NoopTaskRunner(), new ShellTaskRunner(), new ScriptTaskRunner(), new HttpTaskRunner(), new DelegateTaskRunner(), new Python.PythonTaskRunner()]);
 
     /// <summary>The runner for a type.</summary>
     /// <exception cref="InvalidOperationException">No runner handles the type.</exception>

@@ -87,6 +87,12 @@ public interface IStateStore : IAsyncDisposable
     /// <summary>The ids of the paused DAGs.</summary>
     Task<IReadOnlyList<string>> ListPausedDagsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Task instances in one state across runs (the dead letters: <c>failed</c>), most recently ended first.</summary>
+    Task<PagedResult<TaskInstanceRecord>> ListTaskInstancesAsync(TaskInstanceQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Removes a DAG's registration (its runs stay); false when it is unknown.</summary>
+    Task<bool> DeleteDagAsync(string dagId, CancellationToken cancellationToken);
+
     /// <summary>Pauses or unpauses a DAG; false when it is unknown.</summary>
     Task<bool> SetPausedAsync(string dagId, bool paused, CancellationToken cancellationToken);
 

@@ -19,6 +19,12 @@ public sealed record RunRecord(
     string? DagFile,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>SHA-256 of the DAG source the run was created from; null for DAGs built in code.</summary>
+    public string? DagHash { get; init; }
+
+    /// <summary>The DAG's <c>version</c> label when the run was created; null when it had none.</summary>
+    public string? DagVersion { get; init; }
+
     /// <summary>The process that holds the run's claim, or null; read from the store, never written through this record.</summary>
     public string? Owner { get; init; }
 
@@ -96,6 +102,9 @@ public sealed record EventRecord(long Id, DateTimeOffset When, string Kind, stri
 
 /// <summary>Filter and page for run lists.</summary>
 public sealed record RunQuery(string? DagId = null, RunState? State = null, int Limit = 100, int Offset = 0);
+
+/// <summary>Filter and page for task instances across runs.</summary>
+public sealed record TaskInstanceQuery(TaskState State, string? DagId = null, int Limit = 100, int Offset = 0);
 
 /// <summary>A page of a list and the total count.</summary>
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int TotalEntries);

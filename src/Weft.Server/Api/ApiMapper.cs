@@ -21,6 +21,7 @@ internal static class ApiMapper
             record.DagId,
             dag?.DisplayName,
             dag?.Description,
+            dag?.Version,
             record.FilePath,
             record.IsPaused,
             record.ScheduleText,
@@ -47,7 +48,11 @@ internal static class ApiMapper
         run.StartDate,
         run.EndDate,
         Conf(run.ConfJson),
-        tasks?.Select(t => TaskInstance(t, masker)).ToList());
+        tasks?.Select(t => TaskInstance(t, masker)).ToList())
+    {
+        DagVersion = run.DagVersion,
+        DagHash = run.DagHash,
+    };
 
     public static TaskInstanceResponse TaskInstance(TaskInstanceRecord t, SecretMasker masker) => new(
         t.TaskId,

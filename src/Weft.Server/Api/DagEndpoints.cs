@@ -23,6 +23,16 @@ internal static class DagEndpoints
             .WithSummary("Get a DAG").ProducesProblem(StatusCodes.Status404NotFound);
         dags.MapPatch("/{dag_id}", PatchAsync).RequireAuthorization(Roles.Operator).WithName("patch_dag")
             .WithSummary("Pause or unpause a DAG").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        dags.MapPost("/", UploadAsync).RequireAuthorization(Roles.Author).WithName("post_dag")
+            .WithSummary("Upload a DAG: its YAML or JSON text as the body; validated as a file is, stored and scheduled")
+            .Accepts<string>("application/yaml", "application/json", "text/yaml", "text/plain")
+            .Produces<DagResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+        dags.MapPut("/{dag_id}", ReplaceAsync).RequireAuthorization(Roles.Author).WithName("put_dag")
+            .WithSummary("Replace (or create) an uploaded DAG")
+            .Accepts<string>("application/yaml", "application/json", "text/yaml", "text/plain")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+        dags.MapDelete("/{dag_id}", DeleteAsync).RequireAuthorization(Roles.Author).WithName("delete_dag")
+            .WithSummary("Delete an uploaded DAG (its runs stay)").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         dags.MapGet("/{dag_id}/source", SourceAsync).RequireAuthorization(Roles.Viewer).WithName("get_dag_source")
             .WithSummary("Get a DAG's file as registered").ProducesProblem(StatusCodes.Status404NotFound);
     }
@@ -58,6 +68,32 @@ internal static class DagEndpoints
         {
             var (record, _) = await actions.SetPausedAsync(dagId, paused, AuditLog.Actor(http), cancellationToken);
             return TypedResults.Ok(ApiMapper.Dag(record, catalog.Parse(record)));
+        }
+        catch (OperationException refused)
+        {
+            return Problems.From(refused);
+        }
+        finally
+        {
+            list.Invalidate();
+        }
+    }
+
+    private static Task<Results<Created<DagResponse>, Ok<DagResponse>, ProblemHttpResult>> UploadAsync(
+        HttpRequest request, OperatorActions actions, DagCatalog catalog, DagList list, CancellationToken cancellationToken) =>
+        DagUploads.HandleAsync(request, null, actions, catalog, list, cancellationToken);
+
+    private static Task<Results<Created<DagResponse>, Ok<DagResponse>, ProblemHttpResult>> ReplaceAsync(
+        [FromRoute(Name = "dag_id")] string dagId, HttpRequest request, OperatorActions actions, DagCatalog catalog, DagList list, CancellationToken cancellationToken) =>
+        DagUploads.HandleAsync(request, dagId, actions, catalog, list, cancellationToken);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        [FromRoute(Name = "dag_id")] string dagId, OperatorActions actions, DagList list, HttpContext http, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await actions.DeleteDagAsync(dagId, AuditLog.Actor(http), cancellationToken);
+            return TypedResults.NoContent();
         }
         catch (OperationException refused)
         {

@@ -13,11 +13,18 @@ using Weft.Server.Hosting;
 
 namespace Weft.Server.Api;
 
-/// <summary><c>/api/v1/health</c> (no authentication), <c>/api/v1/events</c>, <c>/api/v1/workers</c>.</summary>
+/// <summary><c>/api/v1/health</c> and <c>/health</c> (no authentication), <c>/api/v1/events</c>, <c>/api/v1/workers</c>.</summary>
 internal static class StatusEndpoints
 {
     /// <summary>A component whose heartbeat is older than this is reported unhealthy.</summary>
     private static readonly TimeSpan Stale = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// <c>/health</c> at the root, answering as <c>/api/v1/health</c> does: the path load balancers and the Go
+    /// orchestrator's users probe.
+    /// </summary>
+    public static void MapRootHealth(IEndpointRouteBuilder app) =>
+        app.MapGet("/health", HealthAsync).AllowAnonymous().ExcludeFromDescription();
 
     public static void Map(RouteGroupBuilder api)
     {

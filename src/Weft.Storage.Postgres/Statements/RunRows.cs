@@ -23,20 +23,23 @@ internal static class RunRows
         Columns.Text<RunRecord>("conf_json", r => r.ConfJson),
         Columns.Text<RunRecord>("dag_file", r => r.DagFile),
         Columns.Bigint<RunRecord>("created_at", r => ToDb(r.CreatedAt)),
+        Columns.Text<RunRecord>("dag_hash", r => r.DagHash),
+        Columns.Text<RunRecord>("dag_version", r => r.DagVersion),
     ];
 
     /// <summary>The columns read by <see cref="Read"/>, in order: the written ones and the claim's owner and epoch.</summary>
     public static readonly string Select = Columns.Names(Written) + ", owner, claim_epoch";
 
     /// <summary>
-    /// Inserts runs claimed by <c>$13</c> (epoch 1, or none when it is null). With <paramref name="skipTaken"/>, a run
+    /// Inserts runs claimed by the parameter after the columns' arrays (epoch 1, or none when it is null). With <paramref name="skipTaken"/>, a run
     /// whose id or logical date is taken is skipped; only uniqueness conflicts are, and the inserted keys are returned.
     /// </summary>
     public static NpgsqlBatchCommand Insert(IReadOnlyList<RunRecord> runs, string? owner, bool skipTaken)
     {
         var names = Columns.Names(Written);
+        var owned = $"${Written.Length + 1}::text";
         var command = Columns.Command(
-            $"INSERT INTO dag_runs ({names}, owner, claim_epoch) SELECT {names}, $13::text, CASE WHEN $13::text IS NULL THEN 0 ELSE 1 END " +
+            $"INSERT INTO dag_runs ({names}, owner, claim_epoch) SELECT {names}, {owned}, CASE WHEN {owned} IS NULL THEN 0 ELSE 1 END " +
             $"FROM ({Columns.Unnest(Written)}) AS rows" +
             (skipTaken ? " ON CONFLICT DO NOTHING RETURNING dag_id, run_id" : ""),
             Written, runs);
@@ -70,7 +73,9 @@ internal static class RunRows
         DagFile: reader.IsDBNull(10) ? null : reader.GetString(10),
         CreatedAt: ToTime(reader.GetInt64(11)))
     {
-        Owner = reader.IsDBNull(12) ? null : reader.GetString(12),
-        ClaimEpoch = reader.IsDBNull(13) ? 0 : reader.GetInt64(13),
+        DagHash = reader.IsDBNull(12) ? null : reader.GetString(12),
+        DagVersion = reader.IsDBNull(13) ? null : reader.GetString(13),
+        Owner = reader.IsDBNull(14) ? null : reader.GetString(14),
+        ClaimEpoch = reader.IsDBNull(15) ? 0 : reader.GetInt64(15),
     };
 }

@@ -11,7 +11,7 @@ internal static class RunRows
     /// <summary>The columns written by <see cref="Insert"/>, in order.</summary>
     private const string WriteColumns =
         "dag_id, run_id, state, run_type, logical_date, data_interval_start, data_interval_end, start_date, end_date, " +
-        "conf_json, dag_file, created_at";
+        "conf_json, dag_file, created_at, dag_hash, dag_version";
 
     /// <summary>The columns read by <see cref="Read"/>, in order: the written ones and the claim's owner and epoch.</summary>
     public const string Columns = WriteColumns + ", owner, claim_epoch";
@@ -19,7 +19,7 @@ internal static class RunRows
     private static readonly string[] ParameterNames =
     [
         "$dag_id", "$run_id", "$state", "$run_type", "$logical_date", "$data_interval_start", "$data_interval_end",
-        "$start_date", "$end_date", "$conf_json", "$dag_file", "$created_at",
+        "$start_date", "$end_date", "$conf_json", "$dag_file", "$created_at", "$dag_hash", "$dag_version",
     ];
 
     /// <summary>INSERT of a whole row.</summary>
@@ -63,6 +63,8 @@ internal static class RunRows
         statement.Bind(9, run.ConfJson);
         statement.Bind(10, run.DagFile);
         statement.Bind(11, run.CreatedAt);
+        statement.Bind(12, run.DagHash);
+        statement.Bind(13, run.DagVersion);
     }
 
     /// <summary>Reads a row selected with <see cref="Columns"/> starting at column 0.</summary>
@@ -80,7 +82,9 @@ internal static class RunRows
         DagFile: reader.IsDBNull(10) ? null : reader.GetString(10),
         CreatedAt: ToTime(reader.GetInt64(11)))
     {
-        Owner = reader.IsDBNull(12) ? null : reader.GetString(12),
-        ClaimEpoch = reader.IsDBNull(13) ? 0 : reader.GetInt64(13),
+        DagHash = reader.IsDBNull(12) ? null : reader.GetString(12),
+        DagVersion = reader.IsDBNull(13) ? null : reader.GetString(13),
+        Owner = reader.IsDBNull(14) ? null : reader.GetString(14),
+        ClaimEpoch = reader.IsDBNull(15) ? 0 : reader.GetInt64(15),
     };
 }

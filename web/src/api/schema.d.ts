@@ -81,6 +81,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/taskInstances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Task instances in one state across runs, newest first: ?state=failed (the default) lists the dead letters
+         * @description Role: viewer.
+         */
+        get: operations["list_task_instances_across_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay a task: clear it and its downstream tasks so they run again
+         * @description Role: operator.
+         */
+        post: operations["replay_task_instance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/circuitBreakers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Circuit breakers: state (closed, open, half_open), consecutive failures, since when open
+         * @description Role: viewer.
+         */
+        get: operations["list_circuit_breakers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}": {
         parameters: {
             query?: never;
@@ -174,7 +234,11 @@ export interface paths {
          */
         get: operations["list_dags"];
         put?: never;
-        post?: never;
+        /**
+         * Upload a DAG: its YAML or JSON text as the body; validated as a file is, stored and scheduled
+         * @description Role: author.
+         */
+        post: operations["post_dag"];
         delete?: never;
         options?: never;
         head?: never;
@@ -193,9 +257,17 @@ export interface paths {
          * @description Role: viewer.
          */
         get: operations["get_dag"];
-        put?: never;
+        /**
+         * Replace (or create) an uploaded DAG
+         * @description Role: author.
+         */
+        put: operations["put_dag"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete an uploaded DAG (its runs stay)
+         * @description Role: author.
+         */
+        delete: operations["delete_dag"];
         options?: never;
         head?: never;
         /**
@@ -517,6 +589,23 @@ export interface components {
             exit_code: null | number | string;
             reason: null | string;
         };
+        CircuitBreakerCollection: {
+            circuit_breakers: components["schemas"]["CircuitBreakerResponse"][];
+            /** Format: int32 */
+            total_entries: number | string;
+        };
+        CircuitBreakerResponse: {
+            name: string;
+            state: string;
+            /** Format: int32 */
+            failures: number | string;
+            /** Format: date-time */
+            opened_at: null | string;
+            /** Format: date-time */
+            probe_started_at: null | string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         ClearRequest: {
             task_ids: null | string[];
             /** @default false */
@@ -561,6 +650,7 @@ export interface components {
             dag_id: string;
             display_name: null | string;
             description: null | string;
+            version: null | string;
             file_location: null | string;
             is_paused: boolean;
             schedule: null | string;
@@ -576,6 +666,7 @@ export interface components {
             load_error: null | string;
             /** Format: date-time */
             updated_at: string;
+            warnings?: null | components["schemas"]["DiagnosticResponse"][];
         };
         DagRunCollection: {
             dag_runs: components["schemas"]["DagRunResponse"][];
@@ -599,6 +690,8 @@ export interface components {
             end_date: null | string;
             conf: components["schemas"]["JsonElement"];
             tasks: null | components["schemas"]["TaskInstanceResponse"][];
+            dag_version?: null | string;
+            dag_hash?: null | string;
         };
         DagSourceResponse: {
             dag_id: string;
@@ -616,6 +709,24 @@ export interface components {
             queue: string;
             /** Format: int32 */
             priority: number | string;
+        };
+        DeadLetterCollection: {
+            task_instances: components["schemas"]["DeadLetterResponse"][];
+            /** Format: int32 */
+            total_entries: number | string;
+        };
+        DeadLetterResponse: {
+            dag_id: string;
+            run_id: string;
+            task_instance: components["schemas"]["TaskInstanceResponse"];
+        };
+        DiagnosticResponse: {
+            severity: string;
+            /** Format: int32 */
+            line: number | string;
+            /** Format: int32 */
+            column: number | string;
+            message: string;
         };
         EventCollection: {
             events: components["schemas"]["EventResponse"][];
@@ -950,6 +1061,135 @@ export interface operations {
             };
         };
     };
+    list_task_instances_across_runs: {
+        parameters: {
+            query?: {
+                state?: string;
+                dag_id?: string;
+                limit?: number | string;
+                offset?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterCollection"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an invalid one (problem details) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token's role may not do this (problem details) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    replay_task_instance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+                run_id: string;
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearResponse"];
+                };
+            };
+            /** @description No token, or an invalid one (problem details) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token's role may not do this (problem details) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_circuit_breakers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CircuitBreakerCollection"];
+                };
+            };
+            /** @description No token, or an invalid one (problem details) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token's role may not do this (problem details) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     get_log: {
         parameters: {
             query?: {
@@ -1208,6 +1448,74 @@ export interface operations {
             };
         };
     };
+    post_dag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/yaml": string;
+                "application/json": string;
+                "text/yaml": string;
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DagResponse"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DagResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an invalid one (problem details) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token's role may not do this (problem details) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     get_dag: {
         parameters: {
             query?: never;
@@ -1244,6 +1552,128 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    put_dag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/yaml": string;
+                "application/json": string;
+                "text/yaml": string;
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DagResponse"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DagResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an invalid one (problem details) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token's role may not do this (problem details) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    delete_dag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No token, or an invalid one (problem details) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token's role may not do this (problem details) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

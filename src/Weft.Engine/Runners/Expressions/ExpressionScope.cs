@@ -112,14 +112,15 @@ internal sealed class ExpressionScope(TaskExecutionContext context)
     public string Resolve(ExpressionReference reference)
     {
         var path = reference.Path;
+        if (reference.Root == "tasks" && path.Length == 3 && path[1] == "outputs")
+        {
+            return Output(reference, path[0], path[2]);
+        }
+
         switch (reference.Root)
         {
             case "params" when path.Length == 1:
                 return context.Params.TryGetValue(path[0], out var value) ? ParamText(value) : string.Empty;
-            case "tasks" when path.Length == 3 && path[1] == "outputs":
-                return context.Outputs.TryGetValue(path[0], out var outputs) && outputs.TryGetValue(path[2], out var output)
-                    ? output
-                    : string.Empty;
             case "tasks" when path.Length == 2 && path[1] == "state":
                 return (context.States.TryGetValue(path[0], out var state) ? state : TaskState.None).ToName();
             case "run" when path.Length == 1:
@@ -145,6 +146,31 @@ internal sealed class ExpressionScope(TaskExecutionContext context)
             default:
                 throw Unknown(reference);
         }
+    }
+
+    /// <summary>
+    /// An upstream output, navigated into when its value is JSON. A missing one is the fallback when the expression
+    /// gives one; otherwise the attempt fails, naming the outputs that exist, rather than running with an empty value.
+    /// </summary>
+    private string Output(ExpressionReference reference, string taskId, string path)
+    {
+        var outputs = context.Outputs.TryGetValue(taskId, out var o) ? o : null;
+        if (outputs is not null && JsonPath.TryResolve(outputs, path, out var value))
+        {
+            return value;
+        }
+
+        if (reference.Fallback is { } fallback)
+        {
+            return fallback;
+        }
+
+        var state = (context.States.TryGetValue(taskId, out var s) ? s : TaskState.None).ToName();
+        var existing = outputs is null || outputs.Count == 0
+            ? $"task '{taskId}' ({state}) set no outputs"
+            : $"outputs of task '{taskId}': {string.Join(", ", outputs.Keys.Order(StringComparer.Ordinal))}";
+        throw new TaskSetupException(
+            $"'${{{{ {reference.Text} }}}}' names a missing output; {existing}. Give a fallback to allow it: ${{{{ {reference.Text} || 'none' }}}}");
     }
 
     /// <summary>A parameter as text: a JSON string is its content, anything else its JSON.</summary>

@@ -7,6 +7,7 @@ internal sealed record DagResponse(
     string DagId,
     string? DisplayName,
     string? Description,
+    string? Version,
     string? FileLocation,
     bool IsPaused,
     string? Schedule,
@@ -18,7 +19,15 @@ internal sealed record DagResponse(
     IReadOnlyList<DagTaskResponse> Tasks,
     string Hash,
     string? LoadError,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The warnings of an upload (a task in a pool that does not exist…); absent elsewhere.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<DiagnosticResponse>? Warnings { get; init; }
+}
+
+/// <summary>One problem found in a DAG's text, where it stands: what <c>weft validate</c> prints as FILE:LINE:COL.</summary>
+internal sealed record DiagnosticResponse(string Severity, int Line, int Column, string Message);
 
 /// <summary>A task of a DAG, as defined (commands are shown unrendered: secrets stay <c>${{ secrets.NAME }}</c>).</summary>
 internal sealed record DagTaskResponse(string TaskId, string Type, IReadOnlyList<string> DependsOn, string TriggerRule, int Retries, string Pool, string Queue, int Priority);

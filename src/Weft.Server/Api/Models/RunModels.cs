@@ -15,7 +15,16 @@ internal sealed record DagRunResponse(
     DateTimeOffset? StartDate,
     DateTimeOffset? EndDate,
     JsonElement Conf,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TaskInstanceResponse>? Tasks);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TaskInstanceResponse>? Tasks)
+{
+    /// <summary>The <c>version</c> label of the DAG the run was created from; omitted when it had none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DagVersion { get; init; }
+
+    /// <summary>SHA-256 of the DAG source the run was created from; omitted for DAGs built in code.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DagHash { get; init; }
+}
 
 /// <summary>A page of runs.</summary>
 internal sealed record DagRunCollection(IReadOnlyList<DagRunResponse> DagRuns, int TotalEntries);

@@ -20,7 +20,14 @@ public sealed class ExpressionScopeTests : IDisposable
     [InlineData("${{ params.opts }}", "{\"a\":[1,2]}")]
     [InlineData("${{ params.missing }}", "")]
     [InlineData("${{ tasks.extract.outputs.rows }}", "42")]
-    [InlineData("${{ tasks.extract.outputs.none }}", "")]
+    [InlineData("${{ tasks.extract.outputs.none || 'n/a' }}", "n/a")]
+    [InlineData("${{ tasks.extract.outputs.rows || 'n/a' }}", "42")]
+    [InlineData("${{ tasks.fetch.outputs.json.city }}", "Utrecht")]
+    [InlineData("${{ tasks.fetch.outputs.json.temp }}", "21.5")]
+    [InlineData("${{ tasks.fetch.outputs.payload.items[1].id }}", "b")]
+    [InlineData("${{ tasks.fetch.outputs.payload.items[0] }}", "{\"id\":\"a\"}")]
+    [InlineData("${{ tasks.fetch.outputs.payload.items[5].id || \"none\" }}", "none")]
+    [InlineData("${{ tasks.fetch.outputs.dotted.key }}", "whole key")]
     [InlineData("${{ tasks.a.b.outputs.x }}", "dotted")]
     [InlineData("${{ tasks.extract.state }}", "success")]
     [InlineData("${{ tasks.other.state }}", "up_for_retry")]
@@ -41,11 +48,34 @@ public sealed class ExpressionScopeTests : IDisposable
         _fx.SetParam("opts", new { a = new[] { 1, 2 } });
         _fx.Outputs["extract"] = new Dictionary<string, string> { ["rows"] = "42" };
         _fx.Outputs["a.b"] = new Dictionary<string, string> { ["x"] = "dotted" };
+        _fx.Outputs["fetch"] = new Dictionary<string, string>
+        {
+            ["json"] = """{"city": "Utrecht", "temp": 21.5}""",
+            ["payload"] = """{"items": [{"id": "a"}, {"id": "b"}]}""",
+            ["dotted.key"] = "whole key",
+        };
         _fx.States["extract"] = TaskState.Success;
         _fx.States["other"] = TaskState.UpForRetry;
         _fx.Secrets["token"] = "abc";
 
         Assert.Equal(expected, Scope(attempt: 3).Render(text));
+    }
+
+    [Theory]
+    [InlineData("${{ tasks.extract.outputs.row }}", "outputs of task 'extract': count, rows")]
+    [InlineData("${{ tasks.extract.outputs.rows.x }}", "outputs of task 'extract': count, rows")]
+    [InlineData("${{ tasks.skipped.outputs.rows }}", "task 'skipped' (skipped) set no outputs")]
+    public void Render_MissingOutput_FailsListingTheOutputsThatExist(string text, string listed)
+    {
+        _fx.Outputs["extract"] = new Dictionary<string, string> { ["rows"] = "42", ["count"] = "1" };
+        _fx.States["extract"] = TaskState.Success;
+        _fx.States["skipped"] = TaskState.Skipped;
+
+        var e = Assert.Throws<TaskSetupException>(() => Scope().Render(text));
+
+        Assert.Contains("missing output", e.Message, StringComparison.Ordinal);
+        Assert.Contains(listed, e.Message, StringComparison.Ordinal);
+        Assert.Contains("|| 'none'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
