@@ -25,7 +25,7 @@ public sealed class CrashAndLockTests(ITestOutputHelper output) : IDisposable
               - id: work
                 retries: 1
                 retry_delay: 0s
-                command: echo "$WEFT_ATTEMPT" >> '{starts}'; sleep 6.25; echo done >> '{_site.Ledger}'
+                command: echo "$WEFT_ATTEMPT" >> '{starts}'; if [ "$(wc -l < '{starts}')" -eq 1 ]; then sleep 26.25; else sleep 1; fi; echo done >> '{_site.Ledger}'
             """);
 
         string runId;
@@ -40,7 +40,7 @@ public sealed class CrashAndLockTests(ITestOutputHelper output) : IDisposable
         }
 
         // What a crash leaves: the task's process, reparented, still running.
-        Assert.True(Machine.ProcessAlive("^sleep 6.25$"), "the killed server's task was not running any more");
+        Assert.True(Machine.ProcessAlive("^sleep 26.25$"), "the killed server's task was not running any more");
 
         using (var restarted = new BackgroundWeft(_site.Path, "server", "--urls", "http://127.0.0.1:0"))
         {
@@ -54,7 +54,7 @@ public sealed class CrashAndLockTests(ITestOutputHelper output) : IDisposable
         var run = (await _site.RunsAsync("long")).Single();
         Assert.Equal(RunState.Success, run.State);
         Assert.Equal(["done"], _site.LedgerLines());
-        Assert.False(Machine.ProcessAlive("^sleep 6.25$"), "a task process was left running");
+        Assert.False(Machine.ProcessAlive("^sleep 26.25$"), "a task process was left running");
         var attempts = await _site.ReadAsync(s => s.GetAttemptsAsync("long", runId, "work", CancellationToken.None));
         Assert.Equal(2, attempts.Count);
         Assert.StartsWith("lost", attempts[0].Reason, StringComparison.Ordinal);
