@@ -20,4 +20,5 @@ namespace Weft.Cli;
 [JsonSerializable(typeof(List<TokensListCommand.TokenJson>))]
 [JsonSerializable(typeof(List<SecretsListCommand.SecretJson>))]
 [JsonSerializable(typeof(PoolsListCommand.PoolListJson))]
+[JsonSerializable(typeof(Status.StatusReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
