@@ -576,6 +576,10 @@ export interface components {
             load_error: null | string;
             /** Format: date-time */
             updated_at: string;
+            /** Format: date-time */
+            next_dagrun_logical_date: null | string;
+            /** Format: date-time */
+            next_dagrun_run_after: null | string;
         };
         DagRunCollection: {
             dag_runs: components["schemas"]["DagRunResponse"][];

@@ -3,6 +3,8 @@ using System.Text.Json;
 namespace Weft.Server.Api.Models;
 
 /// <summary>A registered DAG.</summary>
+/// <param name="NextDagrunLogicalDate">The logical date of the next run its schedule calls for; null without a schedule or after its last run.</param>
+/// <param name="NextDagrunRunAfter">When that run falls due (the end of its data interval).</param>
 internal sealed record DagResponse(
     string DagId,
     string? DisplayName,
@@ -18,7 +20,9 @@ internal sealed record DagResponse(
     IReadOnlyList<DagTaskResponse> Tasks,
     string Hash,
     string? LoadError,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? NextDagrunLogicalDate,
+    DateTimeOffset? NextDagrunRunAfter);
 
 /// <summary>A task of a DAG, as defined (commands are shown unrendered: secrets stay <c>${{ secrets.NAME }}</c>).</summary>
 internal sealed record DagTaskResponse(string TaskId, string Type, IReadOnlyList<string> DependsOn, string TriggerRule, int Retries, string Pool, string Queue, int Priority);
