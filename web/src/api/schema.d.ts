@@ -757,6 +757,7 @@ export interface components {
             queue: string;
             /** Format: int32 */
             priority: number | string;
+            rendered_command?: null | string;
         };
         TokenCollection: {
             tokens: components["schemas"]["TokenResponse"][];
