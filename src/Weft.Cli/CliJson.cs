@@ -15,7 +15,7 @@ internal static class CliJson
         WriteIndented = true,
         // Output goes to terminals and pipes, not HTML: keep '>' and quotes in commands readable.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter<TaskType>(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter<TaskType>(JsonNamingPolicy.SnakeCaseLower), new CliTimeConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         // Only the shapes generated at build time: a type missing from the context fails in every build, not only
         // in the native one.

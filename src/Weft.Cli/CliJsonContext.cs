@@ -22,4 +22,5 @@ namespace Weft.Cli;
 [JsonSerializable(typeof(PoolsListCommand.PoolListJson))]
 [JsonSerializable(typeof(SchedulesCommand.ScheduleListJson))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(Status.StatusReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

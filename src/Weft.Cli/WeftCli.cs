@@ -33,6 +33,7 @@ internal static class WeftCli
         ("tasks", () => new TasksCommand()),
         ("dags", () => new DagsCommand()),
         ("pools", () => new PoolsCommand()),
+        ("status", () => new StatusCommand()),
         ("scheduler", () => new SchedulerCommand()),
         ("schedules", () => new SchedulesCommand()),
         ("backfill", () => new BackfillCommand()),

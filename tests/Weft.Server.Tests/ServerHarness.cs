@@ -68,12 +68,13 @@ public sealed class ServerHarness : IAsyncDisposable
     public string Home => Path.Combine(_root, "home");
     public Dictionary<string, string> Tokens { get; } = new(StringComparer.Ordinal);
 
-    public static async Task<ServerHarness> StartAsync(Dictionary<string, string?>? settings = null, bool testServer = true)
+    /// <param name="moreDags">DAG files, by name, to add to <see cref="Dags"/> in this server's folder.</param>
+    public static async Task<ServerHarness> StartAsync(Dictionary<string, string?>? settings = null, bool testServer = true, IReadOnlyDictionary<string, string>? moreDags = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "weft-server-tests", Guid.NewGuid().ToString("N"));
         var dags = Path.Combine(root, "dags");
         Directory.CreateDirectory(dags);
-        foreach (var (name, text) in Dags)
+        foreach (var (name, text) in Dags.Concat(moreDags ?? new Dictionary<string, string>()))
         {
             await File.WriteAllTextAsync(Path.Combine(dags, name), text);
         }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Weft.Core.Definitions;
 using Weft.Core.Runs;
+using Weft.Core.Scheduling;
 using Weft.Engine.Json;
 using Weft.Engine.Secrets;
 using Weft.Engine.Storage;
@@ -13,9 +14,11 @@ internal static class ApiMapper
 {
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
-    public static DagResponse Dag(DagRecord record, LoadResult load)
+    /// <param name="now">The next run is the first due after this instant, by the scheduler's rule.</param>
+    public static DagResponse Dag(DagRecord record, LoadResult load, DateTimeOffset now)
     {
         var dag = load.Dag;
+        var next = dag is not null && RunPlanner.NextRuns(dag, now, 1) is [var n] ? n : null;
         var tags = dag is not null ? [.. dag.Tags] : JsonStringList.Read(record.TagsJson);
         return new DagResponse(
             record.DagId,
@@ -34,7 +37,9 @@ internal static class ApiMapper
                 t.Id, t.Type.ToString().ToLowerInvariant(), [.. t.DependsOn], t.TriggerRule.ToName(), t.Retries, t.Pool, t.Queue, t.Priority))],
             record.Hash,
             record.LoadError ?? (load.HasErrors ? string.Join("\n", load.Diagnostics.Select(d => d.ToString())) : null),
-            record.UpdatedAt);
+            record.UpdatedAt,
+            next?.LogicalDate,
+            next?.RunAfter);
     }
 
     public static DagRunResponse Run(RunRecord run, IReadOnlyList<TaskInstanceRecord>? tasks, SecretMasker masker) => new(

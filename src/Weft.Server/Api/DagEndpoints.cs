@@ -49,15 +49,15 @@ internal static class DagEndpoints
     }
 
     private static async Task<Results<Ok<DagResponse>, ProblemHttpResult>> GetAsync(
-        [FromRoute(Name = "dag_id")] string dagId, DagCatalog catalog, CancellationToken cancellationToken)
+        [FromRoute(Name = "dag_id")] string dagId, DagCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
     {
         var found = await catalog.GetAsync(dagId, cancellationToken);
-        return found is { } f ? TypedResults.Ok(ApiMapper.Dag(f.Record, f.Load)) : Problems.NotFound($"no DAG '{dagId}'");
+        return found is { } f ? TypedResults.Ok(ApiMapper.Dag(f.Record, f.Load, time.GetUtcNow())) : Problems.NotFound($"no DAG '{dagId}'");
     }
 
     private static async Task<Results<Ok<DagResponse>, ProblemHttpResult>> PatchAsync(
         [FromRoute(Name = "dag_id")] string dagId, DagPatch patch, OperatorActions actions, DagCatalog catalog, DagList list, HttpContext http,
-        CancellationToken cancellationToken)
+        TimeProvider time, CancellationToken cancellationToken)
     {
         if (patch.IsPaused is not { } paused)
         {
@@ -67,7 +67,7 @@ internal static class DagEndpoints
         try
         {
             var (record, _) = await actions.SetPausedAsync(dagId, paused, AuditLog.Actor(http), cancellationToken);
-            return TypedResults.Ok(ApiMapper.Dag(record, catalog.Parse(record)));
+            return TypedResults.Ok(ApiMapper.Dag(record, catalog.Parse(record), time.GetUtcNow()));
         }
         catch (OperationException refused)
         {

@@ -58,7 +58,7 @@ internal static class DagUploads
             return TypedResults.Problem(problem);
         }
 
-        var response = ApiMapper.Dag(record, outcome.Load) with { Warnings = outcome.Load.Diagnostics.IsEmpty ? null : Diagnostics(outcome.Load.Diagnostics) };
+        var response = ApiMapper.Dag(record, outcome.Load, DateTimeOffset.UtcNow) with { Warnings = outcome.Load.Diagnostics.IsEmpty ? null : Diagnostics(outcome.Load.Diagnostics) };
         return outcome.Created
             ? TypedResults.Created($"/api/v1/dags/{Uri.EscapeDataString(record.DagId)}", response)
             : TypedResults.Ok(response);

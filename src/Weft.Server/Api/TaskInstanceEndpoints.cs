@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Weft.Core.Runs;
 using Weft.Engine.Operations;
+using Weft.Engine.Runners.Expressions;
 using Weft.Engine.Storage;
 using Weft.Server.Api.Models;
 using Weft.Server.Auth;
@@ -56,13 +57,22 @@ internal static class TaskInstanceEndpoints
 
     private static async Task<Results<Ok<TaskInstanceResponse>, ProblemHttpResult>> GetAsync(
         [FromRoute(Name = "dag_id")] string dagId, [FromRoute(Name = "run_id")] string runId, [FromRoute(Name = "task_id")] string taskId,
-        FinishedRuns runs, ServerSecrets secrets, CancellationToken cancellationToken)
+        FinishedRuns runs, ServerSecrets secrets, DagRegistry registry, CancellationToken cancellationToken)
     {
         var snapshot = await runs.GetAsync(dagId, runId, cancellationToken);
         var task = snapshot?.Tasks.FirstOrDefault(t => t.TaskId == taskId);
-        return task is null
-            ? Problems.NotFound($"no task instance '{taskId}' in run '{runId}' of DAG '{dagId}'")
-            : TypedResults.Ok(ApiMapper.TaskInstance(task, await secrets.MaskerAsync(cancellationToken)));
+        if (snapshot is null || task is null)
+        {
+            return Problems.NotFound($"no task instance '{taskId}' in run '{runId}' of DAG '{dagId}'");
+        }
+
+        var masker = await secrets.MaskerAsync(cancellationToken);
+        var values = await secrets.ValuesAsync(cancellationToken);
+        // The definition the run executes, resolved as the executor resolves it.
+        var command = await registry.ResolveAsync(snapshot.Run, cancellationToken) is { } dag
+            ? CommandPreview.Render(dag, snapshot, taskId, task.TryNumber, name => values.GetValueOrDefault(name), masker)
+            : null;
+        return TypedResults.Ok(ApiMapper.TaskInstance(task, masker) with { RenderedCommand = command });
     }
 
     private static async Task<Results<Ok<TaskInstanceResponse>, ProblemHttpResult>> PatchAsync(

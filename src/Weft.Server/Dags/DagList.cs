@@ -13,8 +13,8 @@ namespace Weft.Server.Dags;
 /// <summary>
 /// <c>GET /api/v1/dags</c> from memory: the registered DAGs mapped to responses, and each page asked for
 /// serialized once. The list is read again when older than <see cref="ServerOptions.CacheRefreshInterval"/> or
-/// after this server registered or paused a DAG; when the rows read are the same as before, the serialized pages
-/// are kept.
+/// after this server registered or paused a DAG; when the rows read are the same as before and no DAG's next run has
+/// fallen due since, the serialized pages are kept.
 /// </summary>
 internal sealed class DagList
 {
@@ -33,12 +33,16 @@ internal sealed class DagList
         _snapshot = new RefreshingValue<Snapshot>(async ct =>
         {
             var records = await store.ListDagsAsync(ct).ConfigureAwait(false);
-            if (_last is { } last && last.Records.SequenceEqual(records))
+            var now = time.GetUtcNow();
+            if (_last is { } last && last.Records.SequenceEqual(records) && now < last.NextRunAfter)
             {
                 return last;
             }
 
-            return _last = new Snapshot(records, [.. records.Select(d => ApiMapper.Dag(d, catalog.Parse(d)))]);
+            var dags = records.Select(d => ApiMapper.Dag(d, catalog.Parse(d), now)).ToList();
+            // Kept until a DAG's next run falls due: from then on that DAG shows the run after it.
+            var nextRunAfter = dags.Min(d => d.NextDagrunRunAfter) ?? DateTimeOffset.MaxValue;
+            return _last = new Snapshot(records, dags, nextRunAfter);
         }, time);
     }
 
@@ -70,8 +74,10 @@ internal sealed class DagList
     /// <summary>Reads the list again on the next request: call after registering or pausing a DAG.</summary>
     public void Invalidate() => _snapshot.Invalidate();
 
-    private sealed class Snapshot(IReadOnlyList<DagRecord> records, IReadOnlyList<DagResponse> dags)
+    private sealed class Snapshot(IReadOnlyList<DagRecord> records, IReadOnlyList<DagResponse> dags, DateTimeOffset nextRunAfter)
     {
+        public DateTimeOffset NextRunAfter => nextRunAfter;
+
         public IReadOnlyList<DagRecord> Records => records;
 
         public IReadOnlyList<DagResponse> Dags => dags;

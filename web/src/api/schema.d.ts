@@ -666,6 +666,10 @@ export interface components {
             load_error: null | string;
             /** Format: date-time */
             updated_at: string;
+            /** Format: date-time */
+            next_dagrun_logical_date: null | string;
+            /** Format: date-time */
+            next_dagrun_run_after: null | string;
             warnings?: null | components["schemas"]["DiagnosticResponse"][];
         };
         DagRunCollection: {
@@ -864,6 +868,7 @@ export interface components {
             queue: string;
             /** Format: int32 */
             priority: number | string;
+            rendered_command?: null | string;
         };
         TokenCollection: {
             tokens: components["schemas"]["TokenResponse"][];

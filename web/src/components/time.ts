@@ -31,3 +31,17 @@ export function scheduleInWords(schedule?: string | null): string {
   if (cron) return `every day at ${cron[2].padStart(2, '0')}:${cron[1].padStart(2, '0')}`;
   return schedule;
 }
+
+/** When a DAG runs next, as "in 3 h 20 m (2026-12-07 02:30:00 UTC)"; empty for none. */
+export function nextRunText(iso?: string | null, now: Date = new Date()): string {
+  if (!iso) return '';
+  const ms = new Date(iso).getTime() - now.getTime();
+  const min = Math.round(ms / 60000);
+  const when =
+    ms <= 0 ? 'due now'
+    : min < 1 ? 'in under a minute'
+    : min < 60 ? `in ${min} m`
+    : min < 48 * 60 ? `in ${Math.floor(min / 60)} h ${min % 60} m`
+    : `in ${Math.round(min / 1440)} days`;
+  return `${when} (${formatDate(iso)} UTC)`;
+}

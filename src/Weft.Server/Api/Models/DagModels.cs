@@ -3,6 +3,8 @@ using System.Text.Json;
 namespace Weft.Server.Api.Models;
 
 /// <summary>A registered DAG.</summary>
+/// <param name="NextDagrunLogicalDate">The logical date of the next run its schedule calls for; null without a schedule or after its last run.</param>
+/// <param name="NextDagrunRunAfter">When that run falls due (the end of its data interval).</param>
 internal sealed record DagResponse(
     string DagId,
     string? DisplayName,
@@ -19,7 +21,9 @@ internal sealed record DagResponse(
     IReadOnlyList<DagTaskResponse> Tasks,
     string Hash,
     string? LoadError,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? NextDagrunLogicalDate,
+    DateTimeOffset? NextDagrunRunAfter)
 {
     /// <summary>The warnings of an upload (a task in a pool that does not exist…); absent elsewhere.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]

@@ -5,7 +5,7 @@ import { useLiveEvents } from '../../api/live';
 import { StateBadge } from '../../components/StateBadge';
 import { Tabs } from '../../components/Tabs';
 import { navigate } from '../../components/useHashRoute';
-import { scheduleInWords } from '../../components/time';
+import { nextRunText, scheduleInWords } from '../../components/time';
 import { Code } from './Code';
 import { Gantt } from './Gantt';
 import { Grid } from './Grid';
@@ -55,6 +55,7 @@ export function DagPage({ dagId, query }: { dagId: string; query: URLSearchParam
           <h1>{dagId}</h1>
           {d?.is_paused && <span className="badge s-none">paused</span>}
           <span className="muted">{scheduleInWords(d?.schedule)}</span>
+          {d?.next_dagrun_run_after && <span className="muted" title={d.next_dagrun_run_after}>next {nextRunText(d.next_dagrun_run_after)}</span>}
           <span className={`live live-${live}`} aria-live="polite">{live === 'live' ? '● live' : live}</span>
           <span className="spacer" />
           <button className="primary" onClick={() => setTriggering(true)} disabled={!d}>Trigger</button>

@@ -5,7 +5,7 @@ import { StateBadge } from '../../components/StateBadge';
 import { formatDate, formatDuration } from '../../components/time';
 import { LogView } from './LogView';
 
-/** One task instance: state, attempts, outputs, its log (live while it runs) and the operator's actions. */
+/** One task instance: state, its command as rendered (secrets masked), attempts, outputs, its log (live while it runs) and the operator's actions. */
 export function TaskPanel({ dagId, runId, taskId, onClose }: { dagId: string; runId: string; taskId: string; onClose: () => void }) {
   const client = useQueryClient();
   const run = useQuery({ queryKey: ['run', dagId, runId], queryFn: () => api<DagRun>(`/api/v1/dags/${enc(dagId)}/dagRuns/${enc(runId)}`) });
@@ -16,6 +16,12 @@ export function TaskPanel({ dagId, runId, taskId, onClose }: { dagId: string; ru
   const [message, setMessage] = useState<{ text: string; error: boolean }>();
   const [tryShown, setTryShown] = useState<number>();
   const task: TaskInstance | undefined = run.data?.tasks?.find((t) => t.task_id === taskId);
+  // The run lists its tasks without their commands; the task's own answer has the one rendered for its current try.
+  const detail = useQuery({
+    queryKey: ['task', dagId, runId, taskId, task?.try_number],
+    queryFn: () => api<TaskInstance>(`/api/v1/dags/${enc(dagId)}/dagRuns/${enc(runId)}/taskInstances/${enc(taskId)}`),
+    enabled: task != null,
+  });
 
   const refresh = () => {
     void client.invalidateQueries({ queryKey: ['run', dagId, runId] });
@@ -70,6 +76,12 @@ export function TaskPanel({ dagId, runId, taskId, onClose }: { dagId: string; ru
         <button onClick={() => mark.mutate('failed')} disabled={mark.isPending}>Mark failed</button>
       </div>
       {message && <p role={message.error ? 'alert' : 'status'} className={message.error ? 'error' : 'ok'}>{message.text}</p>}
+      {detail.data?.rendered_command && (
+        <>
+          <h3 id="task-command">Command</h3>
+          <pre className="code command" aria-labelledby="task-command">{detail.data.rendered_command}</pre>
+        </>
+      )}
       {task && Object.keys(task.outputs).length > 0 && (
         <>
           <h3>Outputs</h3>

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { api, enc, type Dag, type DagCollection, type DagRunCollection } from '../../api/client';
 import { StateBadge } from '../../components/StateBadge';
-import { scheduleInWords } from '../../components/time';
+import { nextRunText, scheduleInWords } from '../../components/time';
 
 function LastRuns({ dagId }: { dagId: string }) {
   const runs = useQuery({ queryKey: ['runs', dagId, 'last'], queryFn: () => api<DagRunCollection>(`/api/v1/dags/${enc(dagId)}/dagRuns?limit=8`) });
@@ -77,7 +77,10 @@ export function DagList() {
                   {d.load_error && <span className="error" title={d.load_error}> ⚠ load error</span>}
                   <div className="muted small">{d.description}</div>
                 </span>
-                <span title={d.schedule ?? ''}>{scheduleInWords(d.schedule)}</span>
+                <span title={d.schedule ?? ''}>
+                  {scheduleInWords(d.schedule)}
+                  {d.next_dagrun_run_after && <div className="muted small" title={d.next_dagrun_run_after}>next {nextRunText(d.next_dagrun_run_after)}</div>}
+                </span>
                 <LastRuns dagId={d.dag_id} />
                 <span>{d.tags.map((t) => <button key={t} className="tag" onClick={() => setSearch(t)}>{t}</button>)}</span>
                 <PauseToggle dag={d} />
