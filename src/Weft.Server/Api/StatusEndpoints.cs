@@ -75,8 +75,12 @@ internal static class StatusEndpoints
         }
 
         var dags = Component(registry.LastSync, now, required: true);
-        var healthy = database.Status != "unhealthy" && executor.Status != "unhealthy" && dags.Status != "unhealthy" && scheduler.Status != "unhealthy";
-        var status = !healthy ? "unhealthy" : database.Status == "degraded" ? "degraded" : "healthy";
+        // While the database refuses writes, the scheduler's and executor's heartbeats age because they wait for it:
+        // the process is degraded (it retries and catches up), not broken; its cause is what health names.
+        var degraded = database.Status == "degraded";
+        var healthy = database.Status != "unhealthy"
+            && (degraded || (executor.Status != "unhealthy" && dags.Status != "unhealthy" && scheduler.Status != "unhealthy"));
+        var status = !healthy ? "unhealthy" : degraded ? "degraded" : "healthy";
         var body = new HealthResponse(status, database, scheduler, executor, dags);
         return healthy ? TypedResults.Ok(body) : TypedResults.Json(body, json.Value.SerializerOptions.TypeInfo<HealthResponse>(), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
