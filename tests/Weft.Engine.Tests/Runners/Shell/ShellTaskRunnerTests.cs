@@ -179,7 +179,7 @@ public sealed class ShellTaskRunnerTests : IDisposable
     public async Task RunAsync_OutputFile_IsFreshForEachAttempt()
     {
         var first = await Runner(true).RunAsync(_fx.Context(AttemptFixture.Shell("echo a=1 >> $WEFT_OUTPUT"), 1), CancellationToken.None);
-        var second = await Runner(true).RunAsync(_fx.Context(AttemptFixture.Shell("cat $WEFT_OUTPUT; echo b=2 >> $WEFT_OUTPUT"), 2), CancellationToken.None);
+        var second = await Runner(true).RunAsync(_fx.Context(AttemptFixture.Shell("test ! -s $WEFT_OUTPUT; echo b=2 >> $WEFT_OUTPUT"), 2), CancellationToken.None);
 
         Assert.Equal("1", first.Outputs["a"]);
         Assert.Equal(["b"], second.Outputs.Keys);
