@@ -98,7 +98,7 @@ public sealed class SchedulerProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task TriggeredRun_IsExecutedWithinAboutASecond()
+    public async Task TriggeredRun_IsExecutedByTheRunningScheduler()
     {
         _dir.Write("dags/manual.yaml", """
             id: manual
@@ -121,7 +121,8 @@ public sealed class SchedulerProcessTests : IDisposable
                 .CreateRunAsync(dag, new Engine.Operations.TriggerRequest(dag.Id, conf), dagFile: null, actor: null, CancellationToken.None);
         }
 
-        var runs = await scheduler.WaitForRunsAsync("manual", r => r.Count == 1 && r[0].State == RunState.Success, TimeSpan.FromSeconds(5));
+        // Picked up by its dispatcher's next pass (500 ms); the limit leaves room for a loaded machine.
+        var runs = await scheduler.WaitForRunsAsync("manual", r => r.Count == 1 && r[0].State == RunState.Success, TimeSpan.FromSeconds(15));
         Assert.True(runs.Count == 1 && runs[0].State == RunState.Success, scheduler.Log);
         Assert.Equal("manual", runs[0].RunType);
         Assert.Equal("me", File.ReadAllText(Path.Combine(_dir.Path, "who.txt")).Trim());
