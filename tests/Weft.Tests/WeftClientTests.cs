@@ -137,6 +137,53 @@ public sealed class WeftClientTests
     }
 
     [Fact]
+    public async Task RunAsync_DagFromTheFolder_RunsWithParams()
+    {
+        var folder = TestHosts.NewFolder();
+        var dags = Path.Combine(folder, "dags");
+        Directory.CreateDirectory(dags);
+        File.WriteAllText(Path.Combine(dags, "greet.yaml"), """
+            id: greet
+            params:
+              who: world
+            tasks:
+              - id: say
+                command: echo "greeting=hello ${{ params.who }}" >> "$WEFT_OUTPUT"
+            """);
+        using var host = TestHosts.Build(folder, w => w.AddDagsFolder(dags).AddScheduler().AddWorker());
+        await host.StartAsync();
+        try
+        {
+            using var limit = new CancellationTokenSource(Limit);
+            var result = await host.Services.GetRequiredService<IWeftClient>().RunAsync("greet", new Dictionary<string, object?> { ["who"] = "weft" }, limit.Token);
+
+            Assert.Equal("success", result.State);
+            Assert.Equal("hello weft", result.Tasks["say"].Outputs["greeting"]);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TriggerAsync_UnknownDag_SaysSo()
+    {
+        var folder = TestHosts.NewFolder();
+        using var host = TestHosts.Build(folder, w => w.AddWorker());
+        await host.StartAsync();
+        try
+        {
+            var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => host.Services.GetRequiredService<IWeftClient>().TriggerAsync("nope"));
+            Assert.Contains("no DAG 'nope'", ex.Message);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
     public void Start_BadOption_FailsWithTheSetting()
     {
         var folder = TestHosts.NewFolder();

@@ -63,6 +63,12 @@ internal sealed class WeftRuntime(IOptions<WeftOptions> options, WeftStore store
             await registry.RegisterCodeAsync(dag, cancellationToken).ConfigureAwait(false);
         }
 
+        if (settings.DagsFolder is not null)
+        {
+            // Registered before the start returns, so a trigger right after it finds the folder's DAGs.
+            await registry.SyncAsync(force: false, cancellationToken).ConfigureAwait(false);
+        }
+
         if (settings.Worker)
         {
             if (settings.Queues.Count > 0)
@@ -99,11 +105,6 @@ internal sealed class WeftRuntime(IOptions<WeftOptions> options, WeftStore store
         }
         else if (_executor is not null)
         {
-            if (settings.DagsFolder is not null)
-            {
-                await registry.SyncAsync(force: false, cancellationToken).ConfigureAwait(false);
-            }
-
             _dispatcher = new RunDispatcher(_executor, registry.ResolveAsync, dispatcher, logger);
             _running = Task.Run(() => DispatchAsync(_dispatcher, grace), CancellationToken.None);
             logger.LogInformation("Weft worker started");
