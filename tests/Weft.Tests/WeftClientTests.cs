@@ -113,6 +113,10 @@ public sealed class WeftClientTests
             runId = await owner.Services.GetRequiredService<IWeftClient>().TriggerAsync("mine");
             await Task.Delay(TimeSpan.FromSeconds(1.5));
             Assert.Equal(0, Volatile.Read(ref ran));
+
+            // Nor can it create runs of it: it does not have the delegates.
+            var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => stranger.Services.GetRequiredService<IWeftClient>().TriggerAsync("mine"));
+            Assert.Contains("defined in C# by a host application", ex.Message);
         }
         finally
         {
