@@ -44,7 +44,7 @@ public sealed class PackageAcceptanceTests
 
         // The tool: installed from the folder, then running a DAG file.
         var tools = Path.Combine(work, "tools");
-        await RunAsync(work, env, "dotnet", "tool", "install", "Weft.Cli", "--tool-path", tools, "--add-source", packages, "--version", version);
+        await RunAsync(work, env, "dotnet", ReadmeToolInstall(root, tools, packages, version));
         Directory.CreateDirectory(Path.Combine(work, "dags"));
         var greeted = Path.Combine(work, "greeted.txt");
         File.WriteAllText(Path.Combine(work, "dags", "hello.yaml"), $"""
@@ -76,6 +76,17 @@ public sealed class PackageAcceptanceTests
         File.WriteAllText(Path.Combine(app, "Program.cs"), ReadmeProgram(root));
         var output = await RunAsync(app, env, "dotnet", "run", "-nologo", "-v", "q");
         Assert.Contains("result success success 42", output);
+    }
+
+    /// <summary>The README's install command, into a folder of the test's own instead of the user's tools (-g).</summary>
+    private static string[] ReadmeToolInstall(string root, string tools, string packages, string version)
+    {
+        var line = File.ReadAllLines(Path.Combine(root, "README.md")).Select(l => l.Trim())
+            .FirstOrDefault(l => l.StartsWith("dotnet tool install -g Weft.Cli", StringComparison.Ordinal));
+        Assert.True(line is not null, "README.md shows no 'dotnet tool install -g Weft.Cli' command");
+        var args = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .SelectMany(a => a == "-g" ? new[] { "--tool-path", tools } : a == "./packages" ? new[] { packages } : new[] { a });
+        return [.. args, "--version", version];
     }
 
     private static string ReadmeProgram(string root)
