@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Weft.Tests;
+namespace Weft.Tests.Client;
 
 public sealed class WeftClientTests
 {

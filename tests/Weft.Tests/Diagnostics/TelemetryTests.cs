@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Weft.Tests;
+namespace Weft.Tests.Diagnostics;
 
 /// <summary>What a host's OpenTelemetry setup would collect from the <c>Weft</c> source and meter.</summary>
 public sealed class TelemetryTests
