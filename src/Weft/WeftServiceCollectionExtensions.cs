@@ -29,7 +29,9 @@ public static class WeftServiceCollectionExtensions
             options.Configure(action);
         }
 
-        options.BindConfiguration(WeftOptions.SectionName).ValidateOnStart();
+        // The Weft section when the host has a configuration (a bare service collection has none).
+        options.Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(WeftOptions.SectionName).Bind(o));
+        options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WeftOptions>, WeftOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new WeftDags(builder.Dags));

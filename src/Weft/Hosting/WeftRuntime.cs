@@ -14,7 +14,7 @@ namespace Weft.Hosting;
 /// behind its <see cref="RunDispatcher"/> (with <see cref="WeftBuilder.AddWorker"/>), as <c>weft scheduler</c> and
 /// <c>weft server</c> do. Started by the hosted service, or by the client when the host was never started.
 /// </summary>
-internal sealed class WeftRuntime(IOptions<WeftOptions> options, WeftStore stores, WeftDags dags, TimeProvider time, ILogger<WeftRuntime> logger) : IAsyncDisposable
+internal sealed class WeftRuntime(IOptions<WeftOptions> options, WeftStore stores, WeftDags dags, TimeProvider time, ILogger<WeftRuntime> logger) : IAsyncDisposable, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -148,4 +148,8 @@ internal sealed class WeftRuntime(IOptions<WeftOptions> options, WeftStore store
         await StopAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
+
+    // A service provider disposed synchronously (using var provider = services.BuildServiceProvider()) refuses a
+    // singleton that is only IAsyncDisposable; the runs must still be stopped, so wait for that here.
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

@@ -5,7 +5,7 @@ using Weft.Storage.Sqlite;
 namespace Weft.Hosting;
 
 /// <summary>The host's one store, opened (and migrated) on first use.</summary>
-internal sealed class WeftStore(WeftOptions options, Func<WeftOptions, IStateStore>? factory, ILogger<WeftStore> logger) : IAsyncDisposable
+internal sealed class WeftStore(WeftOptions options, Func<WeftOptions, IStateStore>? factory, ILogger<WeftStore> logger) : IAsyncDisposable, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IStateStore? _store;
@@ -59,4 +59,7 @@ internal sealed class WeftStore(WeftOptions options, Func<WeftOptions, IStateSto
 
         _gate.Dispose();
     }
+
+    // See WeftRuntime.Dispose: a synchronously disposed provider must still close the database.
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

@@ -188,6 +188,36 @@ public sealed class WeftClientTests
     }
 
     [Fact]
+    public async Task RunAsync_HostNeverStarted_WeftStartsForIt()
+    {
+        var folder = TestHosts.NewFolder();
+        var dag = Dag.Create("early").Task("a", (ctx, ct) => { ctx.SetOutput("k", "v"); return Task.CompletedTask; }).Build();
+        using var host = TestHosts.Build(folder, w => w.AddDag(dag).AddWorker());
+
+        using var limit = new CancellationTokenSource(Limit);
+        var result = await host.Services.GetRequiredService<IWeftClient>().RunAsync("early", null, limit.Token);
+
+        Assert.Equal("success", result.State);
+        Assert.Equal("v", result.Tasks["a"].Outputs["k"]);
+    }
+
+    [Fact]
+    public async Task Dispose_ProviderDisposedSynchronously_StopsWithoutError()
+    {
+        var folder = TestHosts.NewFolder();
+        var services = new ServiceCollection();
+        services.AddWeft(w => w.UseSqlite(Path.Combine(folder, "weft.db")).Configure(o => o.Home = Path.Combine(folder, ".weft"))
+            .AddDag(Dag.Create("plain").Task("a", (ctx, ct) => Task.CompletedTask).Build()).AddWorker());
+        var provider = services.BuildServiceProvider();
+        using (var limit = new CancellationTokenSource(Limit))
+        {
+            Assert.Equal("success", (await provider.GetRequiredService<IWeftClient>().RunAsync("plain", null, limit.Token)).State);
+        }
+
+        provider.Dispose();
+    }
+
+    [Fact]
     public void Start_BadOption_FailsWithTheSetting()
     {
         var folder = TestHosts.NewFolder();
