@@ -60,6 +60,11 @@ public sealed class WeftClientTests
             Assert.Equal("failed", result.State);
             Assert.Equal("failed", result.Tasks["explode"].State);
             Assert.Equal("the source table is empty", result.Tasks["explode"].Reason);
+
+            // The stack trace is in the attempt's log, under the home folder.
+            var logs = Directory.GetFiles(Path.Combine(folder, ".weft"), "*", SearchOption.AllDirectories).Select(File.ReadAllText);
+            Assert.Contains(logs, text => text.Contains("System.InvalidOperationException: the source table is empty", StringComparison.Ordinal)
+                && text.Contains(nameof(RunAsync_DelegateThrows_TaskFailsWithTheMessage), StringComparison.Ordinal));
         }
         finally
         {
