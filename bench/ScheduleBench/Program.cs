@@ -3,6 +3,7 @@
 // (RunPlanner.DueRuns, what the scheduler calls) and, to compare like with like, the two next
 // occurrences that answer it, from Weft's Schedule.NextTick and from Cronos.
 // Run: dotnet run -c Release --project bench/ScheduleBench [-p:WeftCore=OTHER/src/Weft.Core/Weft.Core.csproj]
+using Weft;
 using System.Diagnostics;
 using Weft.Core.Dags;
 using Weft.Core.Scheduling;

@@ -1,4 +1,4 @@
-namespace Weft.Core.Dags;
+namespace Weft;
 
 /// <summary>The entry point for DAGs built in C#: <c>Dag.Create("etl").Schedule("0 2 * * *").Task(…).Build()</c>.</summary>
 public static class Dag

@@ -1,10 +1,11 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Weft.Core.Dags;
 using Weft.Core.Definitions;
 using Weft.Core.Diagnostics;
 
-namespace Weft.Core.Dags;
+namespace Weft;
 
 /// <summary>Builds a <see cref="DagDefinition"/> in code; the result is the same model a DAG file gives.</summary>
 public sealed class DagBuilder
@@ -24,7 +25,7 @@ public sealed class DagBuilder
     /// <summary>Cron (5 or 6 fields), a preset such as <c>@daily</c>, <c>@once</c>, or <c>every 15m</c>.</summary>
     public DagBuilder Schedule(string schedule)
     {
-        if (Scheduling.Schedule.TryParse(schedule ?? string.Empty, out var parsed, out var error))
+        if (Weft.Core.Scheduling.Schedule.TryParse(schedule ?? string.Empty, out var parsed, out var error))
         {
             return Set(_dag with { Schedule = parsed });
         }

@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Weft.Core.Scheduling;
 
-namespace Weft.Core.Dags;
+using Weft.Core.Dags;
+
+namespace Weft;
 
 /// <summary>A validated, immutable DAG: its schedule, limits, parameters and tasks.</summary>
 public sealed record DagDefinition

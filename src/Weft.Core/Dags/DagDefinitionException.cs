@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using Weft.Core.Diagnostics;
 
-namespace Weft.Core.Dags;
+using Weft.Core.Dags;
+
+namespace Weft;
 
 /// <summary>Thrown by <see cref="DagBuilder.Build"/> when the DAG is invalid; lists every problem.</summary>
 public sealed class DagDefinitionException : Exception

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Weft.Core.Dags;
+namespace Weft;
 
 /// <summary>What a C# delegate task sees of its run, and how it reports outputs.</summary>
 public interface ITaskContext

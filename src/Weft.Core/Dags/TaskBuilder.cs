@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Weft.Core.Dags;
 using Weft.Core.Runs;
 
-namespace Weft.Core.Dags;
+namespace Weft;
 
 /// <summary>Sets the fields of one task (or of the defaults every task starts with).</summary>
 public sealed class TaskBuilder

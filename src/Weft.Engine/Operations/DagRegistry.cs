@@ -13,7 +13,7 @@ namespace Weft.Engine.Operations;
 /// (as the DAG's <c>load_error</c> when it was registered before, and in <see cref="Problems"/>) while the DAG keeps
 /// its last good version, which is what <see cref="Dags"/> then holds for it. Not thread-safe: one caller syncs.
 /// </summary>
-internal sealed class DagRegistry
+internal sealed partial class DagRegistry
 {
     private readonly IStateStore _store;
     private readonly string _folder;
@@ -94,7 +94,8 @@ internal sealed class DagRegistry
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var record in await _store.ListDagsAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (record.FilePath is not null || _dags.TryGetValue(record.DagId, out var held) && held.Record.FilePath is not null)
+            if (record.FilePath is not null || _dags.TryGetValue(record.DagId, out var held) && held.Record.FilePath is not null
+                || _code.ContainsKey(record.DagId) || CodeDagSource.IsCode(record.Source))
             {
                 continue;
             }

@@ -31,6 +31,12 @@ internal sealed partial class OperatorActions(IStateStore store, TimeProvider ti
     {
         var record = await store.GetDagAsync(request.DagId, cancellationToken).ConfigureAwait(false)
             ?? throw OperationException.NotFound($"no DAG '{request.DagId}'", "list DAGs with 'weft dags list'");
+        if (CodeDagSource.IsCode(record.Source))
+        {
+            throw OperationException.Conflict(
+                $"DAG '{request.DagId}' is defined in C# by a host application; only that host can create its runs", "trigger it there with IWeftClient.TriggerAsync");
+        }
+
         var load = Parse(record);
         var dag = load.Dag ?? throw OperationException.Conflict(
             $"DAG '{request.DagId}' does not load: {load.Diagnostics.FirstOrDefault()?.Message ?? record.LoadError}", "fix its file; 'weft validate' lists the problems");

@@ -52,4 +52,4 @@ internal enum PoolWrite
 /// One DAG as the operator sees it: registered from the DAGs folder or only in the database (with its definition,
 /// or the load error of its file), or a file of the folder that is not registered (no id, its errors).
 /// </summary>
-internal sealed record DagEntry(string? DagId, string? File, Core.Dags.DagDefinition? Definition, DagRecord? Registered, IReadOnlyList<string> Errors);
+internal sealed record DagEntry(string? DagId, string? File, DagDefinition? Definition, DagRecord? Registered, IReadOnlyList<string> Errors);

@@ -285,6 +285,12 @@ internal sealed class RunDispatcher
     /// <summary>A run whose DAG is not registered (or does not load) cannot execute: it fails, with an event saying why.</summary>
     private async Task FailUnloadableAsync(RunRecord run, CancellationToken cancellationToken)
     {
+        // A DAG built in C# runs only where its host registered it: another process leaves its runs to that one.
+        if (Operations.CodeDagSource.IsCode((await _executor.Store.GetDagAsync(run.DagId, cancellationToken).ConfigureAwait(false))?.Source))
+        {
+            return;
+        }
+
         var claimed = await _executor.Store.ClaimRunAsync(run.DagId, run.RunId, _executor.Lease.OwnerId, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         if (claimed is null)
         {

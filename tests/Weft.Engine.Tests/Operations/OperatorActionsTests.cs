@@ -230,7 +230,7 @@ public sealed class OperatorActionsTests : IAsyncLifetime
         _fx.Store.CreateRunAsync(run.Run with { DagFile = Path.Combine(_fx.Root, "etl.yaml") }, run.Tasks, default);
 
     /// <summary><see cref="RunFixtures.Etl"/> as a DAG file.</summary>
-    private Core.Dags.DagDefinition EtlFromFile() => _fx.Load("""
+    private DagDefinition EtlFromFile() => _fx.Load("""
         id: etl
         tasks:
           - id: extract

@@ -12,7 +12,7 @@ public sealed class SlaMonitorTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 10, 10, 0, 0, TimeSpan.Zero);
 
-    private static readonly Core.Dags.DagDefinition Dag = DagLoader.LoadText("""
+    private static readonly DagDefinition Dag = DagLoader.LoadText("""
         id: s
         on_failure: { command: "true" }
         tasks:
