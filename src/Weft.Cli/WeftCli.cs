@@ -36,6 +36,7 @@ internal static class WeftCli
         ("scheduler", () => new SchedulerCommand()),
         ("backfill", () => new BackfillCommand()),
         ("server", () => new ServerCommand()),
+        ("worker", () => new WorkerCommand()),
         ("tokens", () => new TokensCommand()),
         ("secrets", () => new SecretsCommand()),
     ];

@@ -112,7 +112,7 @@ public sealed partial class PostgresStateStore
         {
             await using var select = worker is null
                 ? Command(connection, null,
-                    $"SELECT {EntryColumns} FROM attempt_queue q LEFT JOIN owners o ON o.owner_id = q.worker WHERE q.state = 'claimed' ORDER BY q.claimed_at, q.attempt_id")
+                    $"SELECT {EntryColumns} FROM attempt_queue q LEFT JOIN owners o ON o.owner_id = q.worker WHERE q.state IN ('claimed', 'lost') ORDER BY q.claimed_at, q.attempt_id")
                 : Command(connection, null,
                     $"SELECT {EntryColumns} FROM attempt_queue q LEFT JOIN owners o ON o.owner_id = q.worker WHERE q.state = 'claimed' AND q.worker = $1 ORDER BY q.claimed_at, q.attempt_id",
                     worker);
@@ -132,6 +132,14 @@ public sealed partial class PostgresStateStore
         {
             Process = reader.IsDBNull(13) ? null : new ProcessIdentity(reader.GetString(13), reader.GetInt32(14), reader.GetInt64(15), reader.GetInt32(16)),
         };
+
+    /// <inheritdoc />
+    public Task RemoveQueuedAsync(string attemptId, CancellationToken cancellationToken) =>
+        OnceAsync(async connection =>
+        {
+            await using var remove = Command(connection, null, "DELETE FROM attempt_queue WHERE attempt_id = $1", attemptId);
+            return await remove.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> MarkQueuedLostAsync(string attemptId, string worker, CancellationToken cancellationToken) =>

@@ -138,8 +138,8 @@ public sealed partial class SqliteStateStore
         ReadAsync<IReadOnlyList<QueueEntry>>((connection, transaction) =>
         {
             using var select = Command(connection, transaction,
-                $"SELECT {EntryColumns} FROM attempt_queue q LEFT JOIN owners o ON o.owner_id = q.worker WHERE q.state = 'claimed'" +
-                (worker is null ? "" : " AND q.worker = $worker") + " ORDER BY q.claimed_at, q.attempt_id");
+                $"SELECT {EntryColumns} FROM attempt_queue q LEFT JOIN owners o ON o.owner_id = q.worker WHERE " +
+                (worker is null ? "q.state IN ('claimed', 'lost')" : "q.state = 'claimed' AND q.worker = $worker") + " ORDER BY q.claimed_at, q.attempt_id");
             if (worker is not null)
             {
                 select.Parameters.AddWithValue("$worker", worker);
@@ -170,6 +170,15 @@ public sealed partial class SqliteStateStore
             });
         }
     }
+
+    /// <inheritdoc />
+    public Task RemoveQueuedAsync(string attemptId, CancellationToken cancellationToken) =>
+        WriteAsync((connection, transaction) =>
+        {
+            using var remove = Command(connection, transaction, "DELETE FROM attempt_queue WHERE attempt_id = $attempt_id");
+            remove.Parameters.AddWithValue("$attempt_id", attemptId);
+            return remove.ExecuteNonQuery();
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> MarkQueuedLostAsync(string attemptId, string worker, CancellationToken cancellationToken) =>

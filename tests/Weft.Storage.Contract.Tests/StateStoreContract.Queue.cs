@@ -47,6 +47,11 @@ public abstract partial class StateStoreContract
         Assert.Equal(["a000", "a001"], mine.Select(e => e.Attempt.AttemptId).Order());
         Assert.All(mine, e => Assert.Equal(T0.AddMinutes(1), e.WorkerLeaseExpiresAt));
         Assert.Equal(3, (await Store.ListClaimedAsync(null, Ct)).Count);
+        Assert.True(await Store.MarkQueuedLostAsync("a002", "w2", Ct));
+        Assert.Equal(3, (await Store.ListClaimedAsync(null, Ct)).Count);
+        Assert.Empty(await Store.ListClaimedAsync("w2", Ct));
+        await Store.RemoveQueuedAsync("a002", Ct);
+        Assert.Equal(2, (await Store.ListClaimedAsync(null, Ct)).Count);
     }
 
     [StoreFact]

@@ -20,6 +20,11 @@ internal sealed class SchedulerCommand : WeftCommand
         Description = "Only create runs; leave executing them to workers or another process",
     };
 
+    private readonly Option<bool> _noLocalTasks = new("--no-local-tasks")
+    {
+        Description = "Hand every task to workers (queue 'default' when it names none) instead of running those without a queue here",
+    };
+
     private readonly Option<int?> _parallelism = new("--parallelism")
     {
         Description = $"Most tasks running at once across all runs [default: {DefaultParallelism}]",
@@ -36,6 +41,7 @@ internal sealed class SchedulerCommand : WeftCommand
         : base("scheduler", "Schedule the DAGs folder's DAGs: create runs when due and (with SQLite) execute them")
     {
         Options.Add(_noExecutor);
+        Options.Add(_noLocalTasks);
         Options.Add(_parallelism);
         Options.Add(_tasksDir);
         _parallelism.Validators.Add(result =>
@@ -67,6 +73,7 @@ internal sealed class SchedulerCommand : WeftCommand
                     Home = context.Home,
                     TasksDir = Path.GetFullPath(parse.GetValue(_tasksDir) ?? "tasks"),
                     Parallelism = parse.GetValue(_parallelism) ?? DefaultParallelism,
+                    Placement = parse.GetValue(_noLocalTasks) ? TaskPlacement.Workers : TaskPlacement.NamedQueues,
                 },
                 TimeProvider.System,
                 logger,

@@ -119,8 +119,14 @@ public interface IStateStore : IAsyncDisposable
     /// <summary>The queue entries of these attempts (missing ones are left out), each with its worker's lease.</summary>
     Task<IReadOnlyList<QueueEntry>> GetQueuedAsync(IReadOnlyCollection<string> attemptIds, CancellationToken cancellationToken);
 
-    /// <summary>Every claimed entry, or those of one worker, each with its worker's lease.</summary>
+    /// <summary>
+    /// The claimed entries of one worker; or, with no worker given, every claimed entry and every entry taken back as
+    /// lost (kept until a worker on its process's machine killed what it left); each with its worker's lease.
+    /// </summary>
     Task<IReadOnlyList<QueueEntry>> ListClaimedAsync(string? worker, CancellationToken cancellationToken);
+
+    /// <summary>Removes a queue entry (a lost one whose leftovers were killed).</summary>
+    Task RemoveQueuedAsync(string attemptId, CancellationToken cancellationToken);
 
     /// <summary>Takes an attempt back from <paramref name="worker"/> as lost; false when it is no longer claimed by it (done already, say).</summary>
     Task<bool> MarkQueuedLostAsync(string attemptId, string worker, CancellationToken cancellationToken);
