@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using Npgsql;
+using Weft.Cli.Tests.EngineRuns;
+using Weft.Cli.Tests.Operations;
+using Weft.Core.Runs;
+using Weft.Engine.Storage;
+using Weft.Storage.Postgres;
+using Xunit.Abstractions;
+
+namespace Weft.Cli.Tests.Faults;
+
+/// <summary>
+/// Distributed mode on a real PostgreSQL (<c>WEFT_TEST_POSTGRES</c>), each test in a schema of its own: schedulers and
+/// workers are separate weft processes with short leases, the tasks append to a ledger file, and the test kills
+/// processes with SIGKILL mid-run. What must hold: every task's work done once (a killed process's attempt in flight
+/// may run again, nothing else), nothing left running, the run finished.
+/// </summary>
+[Collection(SerialEngineTests.Name)]
+public sealed class WorkerFaultTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly Dictionary<string, string> ShortLeases = new()
+    {
+        ["WEFT_HEARTBEAT_INTERVAL"] = "1s",
+        ["WEFT_LEASE_DURATION"] = "3s",
+    };
+
+    private readonly FaultSite _site = new();
+    private readonly string _schema = "workers_" + Guid.NewGuid().ToString("N");
+    private readonly List<BackgroundWeft> _processes = [];
+
+    private static string Server => Environment.GetEnvironmentVariable(PostgresFactAttribute.Variable)
+        ?? throw new InvalidOperationException($"{PostgresFactAttribute.Variable} is not set: {PostgresFactAttribute.HowToRun}");
+
+    private string Url => Server + "?search_path=" + _schema;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            process.Dispose();
+        }
+
+        _site.Dispose();
+        if (Environment.GetEnvironmentVariable(PostgresFactAttribute.Variable) is { Length: > 0 })
+        {
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString()) { Pooling = false }.ConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    [PostgresFact]
+    public async Task WorkerKilledMidTask_ItsAttemptRunsAgainOnTheOtherWorker_EveryTaskOnce_NoOrphan()
+    {
+        // 'long' runs on the first worker (the only one when it starts) and is killed there mid-way.
+        _site.WriteDag("fan.yaml", $"""
+            id: fan
+            tasks:
+              - id: long
+                queue: gpu
+                command: echo "$WEFT_TASK_ID start $WEFT_ATTEMPT $$" >> '{_site.Ledger}'; sleep 4; echo "$WEFT_TASK_ID end" >> '{_site.Ledger}'
+            {string.Join("\n", Enumerable.Range(0, 12).Select(i => $"""
+              - id: t{i:D2}
+                queue: gpu
+                depends_on: [long]
+                command: echo "hello from $WEFT_TASK_ID"; echo "$WEFT_TASK_ID end" >> '{_site.Ledger}'
+            """))}
+            """);
+
+        Start("scheduler");
+        var first = Start("worker", "--queues", "gpu", "--concurrency", "4", "--name", "first", "--home", ".first");
+        await TriggerAsync("fan");
+        await FaultSite.UntilAsync(() => Task.FromResult(_site.LedgerLines().Any(l => l.StartsWith("long start", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(30), () => "long started\n" + Outputs());
+        var orphanPid = int.Parse(_site.LedgerLines().First(l => l.StartsWith("long start", StringComparison.Ordinal)).Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture);
+        Start("worker", "--queues", "gpu", "--concurrency", "4", "--name", "second", "--home", ".second");
+        await Task.Delay(500);
+
+        var killed = Stopwatch.StartNew();
+        first.Signal("KILL");
+        await FaultSite.UntilAsync(() => Task.FromResult(_site.LedgerLines().Count(l => l.StartsWith("long start", StringComparison.Ordinal)) >= 2),
+            TimeSpan.FromSeconds(15), () => "long started again\n" + Outputs());
+        output.WriteLine($"the lost attempt started again {killed.ElapsedMilliseconds} ms after the kill");
+        Assert.True(killed.Elapsed < TimeSpan.FromSeconds(3 + 1 + 1), $"taken up {killed.ElapsedMilliseconds} ms after the kill (lease 3 s)");
+        Assert.False(IsAlive(orphanPid), $"the killed worker's task (pid {orphanPid}) is still running");
+
+        var run = await FinishedRunAsync("fan");
+        Assert.Equal(RunState.Success, run.Run.State);
+        await Task.Delay(4_500); // long enough for an orphan of 'long' to write its end
+        var ledger = _site.LedgerLines();
+        Assert.Equal(2, ledger.Count(l => l.StartsWith("long start", StringComparison.Ordinal)));
+        Assert.Equal(
+            new[] { "long end" }.Concat(Enumerable.Range(0, 12).Select(i => $"t{i:D2} end")).Order(StringComparer.Ordinal),
+            ledger.Where(l => l.EndsWith(" end", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+
+        var longTask = run.Tasks.Single(t => t.TaskId == "long");
+        Assert.Equal(2, longTask.TryNumber);
+        Assert.Equal(1, longTask.LostCount);
+        var attempts = await ReadAsync(s => s.GetAttemptsAsync("fan", run.Run.RunId, "long", CancellationToken.None));
+        Assert.StartsWith("lost: its worker first:", attempts[0].Reason);
+
+        // Its log is read from the database, from a folder that never saw the workers' files.
+        var logs = await _site.Weft().RunAsync("logs", run.Run.RunId, "t03", "--db", Url);
+        Assert.True(logs.ExitCode == 0, logs.ToString());
+        Assert.Contains("hello from t03", logs.Stdout);
+    }
+
+    [PostgresFact]
+    public async Task SchedulerKilledMidRun_TheOtherTakesTheRunOver_AndAwaitsTheWorkersAttemptInsteadOfRunningItAgain()
+    {
+        _site.WriteDag("chain.yaml", $"""
+            id: chain
+            tasks:
+              - id: a
+                queue: gpu
+                command: echo "a start" >> '{_site.Ledger}'; sleep 3; echo "a end" >> '{_site.Ledger}'
+              - id: b
+                queue: gpu
+                depends_on: [a]
+                command: echo "b end" >> '{_site.Ledger}'
+            """);
+
+        var schedulers = new[] { Start("scheduler"), Start("scheduler") };
+        Start("worker", "--queues", "gpu", "--name", "w");
+        var runId = await TriggerAsync("chain");
+        await FaultSite.UntilAsync(() => Task.FromResult(_site.LedgerLines().Contains("a start")), TimeSpan.FromSeconds(30), () => "a started\n" + Outputs());
+
+        var owner = (await ReadAsync(s => s.GetRunAsync("chain", runId, CancellationToken.None)))!.Run.Owner!;
+        var holder = schedulers.Single(s => owner.Contains($":{s.Pid}:", StringComparison.Ordinal));
+        var killed = Stopwatch.StartNew();
+        holder.Signal("KILL");
+        await FaultSite.UntilAsync(
+            async () => (await ReadAsync(s => s.GetRunAsync("chain", runId, CancellationToken.None)))!.Run.Owner is { } now && now != owner,
+            TimeSpan.FromSeconds(10), () => "taken over\n" + Outputs());
+        output.WriteLine($"run taken over {killed.ElapsedMilliseconds} ms after the kill");
+        Assert.True(killed.Elapsed < TimeSpan.FromSeconds(3 + 1), $"taken over {killed.ElapsedMilliseconds} ms after the kill (lease 3 s)");
+
+        var run = await FinishedRunAsync("chain");
+        Assert.Equal(RunState.Success, run.Run.State);
+        Assert.Equal(["a start", "a end", "b end"], _site.LedgerLines());
+        Assert.All(run.Tasks, t => Assert.Equal(1, t.TryNumber));
+    }
+
+    private BackgroundWeft Start(params string[] args)
+    {
+        var process = new BackgroundWeft(_site.Path, ShortLeases, [.. args, "--db", Url]);
+        _processes.Add(process);
+        return process;
+    }
+
+    private async Task<string> TriggerAsync(string dagId)
+    {
+        // The scheduler registers the DAGs folder; trigger once it did.
+        string? runId = null;
+        await FaultSite.UntilAsync(async () =>
+        {
+            var trigger = await _site.Weft().RunAsync("dags", "trigger", dagId, "--db", Url, "--json");
+            if (trigger.ExitCode == 0)
+            {
+                runId = System.Text.Json.JsonDocument.Parse(trigger.Stdout).RootElement.GetProperty("run_id").GetString();
+            }
+
+            return runId is not null;
+        }, TimeSpan.FromSeconds(30), () => "triggered\n" + Outputs());
+        return runId!;
+    }
+
+    private async Task<RunSnapshot> FinishedRunAsync(string dagId)
+    {
+        RunSnapshot? run = null;
+        await FaultSite.UntilAsync(async () =>
+        {
+            var runs = await ReadAsync(async s => (await s.ListRunsAsync(new RunQuery(dagId), CancellationToken.None)).Items);
+            run = runs.Count == 1 && FaultSite.Finished(runs[0]) ? await ReadAsync(s => s.GetRunAsync(dagId, runs[0].RunId, CancellationToken.None)) : null;
+            return run is not null;
+        }, TimeSpan.FromSeconds(45), () => $"{dagId} finished\n" + Outputs());
+        return run!;
+    }
+
+    private async Task<T> ReadAsync<T>(Func<PostgresStateStore, Task<T>> read)
+    {
+        await using var store = new PostgresStateStore(Url);
+        await store.InitializeAsync(CancellationToken.None);
+        return await read(store);
+    }
+
+    private string Outputs() => string.Join("\n", _processes.Select(p => p.Output));
+
+    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+
+    private static string ConnectionString()
+    {
+        var uri = new Uri(Server);
+        var user = uri.UserInfo.Split(':', 2);
+        return new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.Port,
+            Username = Uri.UnescapeDataString(user[0]),
+            Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
+            Database = uri.AbsolutePath.TrimStart('/'),
+        }.ConnectionString;
+    }
+}
