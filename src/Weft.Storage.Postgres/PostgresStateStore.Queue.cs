@@ -39,6 +39,7 @@ public sealed partial class PostgresStateStore
                 FROM (SELECT attempt_id FROM attempt_queue WHERE state = 'queued' AND queue = ANY($3::text[])
                       ORDER BY enqueued_at, attempt_id LIMIT $4 FOR UPDATE SKIP LOCKED) AS picked
                 WHERE q.attempt_id = picked.attempt_id
+                  AND EXISTS (SELECT 1 FROM owners o WHERE o.owner_id = $1 AND o.lease_expires_at > $2)
                 RETURNING q.attempt_id, q.dag_id, q.run_id, q.task_id, q.try_number, q.queue, q.enqueued_at
                 """, worker, ToDb(now), queues.ToArray(), max);
             var taken = await ReadAllAsync(claim, reader => new QueuedAttempt(reader.GetString(0), reader.GetString(1), reader.GetString(2),

@@ -32,6 +32,7 @@ public sealed partial class SqliteStateStore
                 UPDATE attempt_queue SET state = 'claimed', worker = $worker, claimed_at = $now
                 WHERE attempt_id IN (SELECT attempt_id FROM attempt_queue WHERE state = 'queued' AND queue IN ({names})
                                      ORDER BY enqueued_at, attempt_id LIMIT $max)
+                  AND EXISTS (SELECT 1 FROM owners o WHERE o.owner_id = $worker AND o.lease_expires_at > $now)
                 RETURNING attempt_id, dag_id, run_id, task_id, try_number, queue, enqueued_at
                 """);
             claim.Parameters.AddWithValue("$worker", worker);

@@ -34,7 +34,12 @@ public abstract partial class StateStoreContract
         Assert.Equal(["gpu", "default"], (await Store.ListOwnersAsync(Ct)).Single(o => o.OwnerId == "w1").Queues);
         Assert.Equal(3, (await Store.CountQueuedAsync(Ct))["gpu"]);
 
+        await RegisterWorkerAsync("w2", T0.AddMinutes(1), "gpu");
+        await RegisterWorkerAsync("late", T0.AddSeconds(-1), "gpu");
         Assert.Empty(await Store.ClaimQueuedAsync("w2", ["default"], 10, T0, Ct));
+        // A worker whose lease ran out, or that never registered, takes nothing.
+        Assert.Empty(await Store.ClaimQueuedAsync("late", ["gpu"], 10, T0, Ct));
+        Assert.Empty(await Store.ClaimQueuedAsync("nobody", ["gpu"], 10, T0, Ct));
         var first = await Store.ClaimQueuedAsync("w1", ["gpu"], 2, T0, Ct);
         Assert.Equal(["a000", "a001"], first.Select(a => a.AttemptId));
         Assert.Equal("t0", first[0].TaskId);
@@ -61,6 +66,7 @@ public abstract partial class StateStoreContract
         var stores = new List<IStateStore>();
         for (var i = 0; i < 4; i++)
         {
+            await RegisterWorkerAsync($"w{i}", T0.AddMinutes(1), "gpu");
             stores.Add(await OpenInitializedAsync());
         }
 
@@ -157,5 +163,27 @@ public abstract partial class StateStoreContract
         Assert.Equal("line 1\nline 2\n", Encoding.UTF8.GetString((await Store.ReadLogAsync("a1", 0, Ct))!));
         Assert.Equal("line 2\n", Encoding.UTF8.GetString((await Store.ReadLogAsync("a1", 7, Ct))!));
         Assert.Empty((await Store.ReadLogAsync("a1", 14, Ct))!);
+    }
+
+    [StoreFact]
+    public async Task CreateRuns_200ConcurrentTriggersOfOneLogicalDate_FromFourClients_CreateOneRun()
+    {
+        var stores = new List<IStateStore> { Store };
+        for (var i = 0; i < 3; i++)
+        {
+            stores.Add(await OpenInitializedAsync());
+        }
+
+        var date = T0.AddDays(3);
+        var created = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
+        {
+            var run = Run(runId: $"scheduled__{i:D3}", logicalDate: date);
+            var made = await stores[i % stores.Count].CreateRunsAsync([new NewRun(run, [Instance(run, "t1")])], owner: null, Ct);
+            return made.Count;
+        })));
+
+        Assert.Equal(1, created.Sum());
+        var runs = (await Store.ListRunsAsync(new RunQuery("etl"), Ct)).Items;
+        Assert.Equal(date, Assert.Single(runs).LogicalDate);
     }
 }

@@ -103,7 +103,8 @@ public interface IStateStore : IAsyncDisposable
 
     /// <summary>
     /// Takes up to <paramref name="max"/> queued attempts of <paramref name="queues"/> for <paramref name="worker"/>, oldest
-    /// first; attempts another worker is taking at the same instant are skipped, never waited for or taken twice.
+    /// first; attempts another worker is taking at the same instant are skipped, never waited for or taken twice. A
+    /// worker whose lease does not hold at <paramref name="now"/> (or that is not registered) takes nothing.
     /// </summary>
     Task<IReadOnlyList<QueuedAttempt>> ClaimQueuedAsync(string worker, IReadOnlyList<string> queues, int max, DateTimeOffset now, CancellationToken cancellationToken);
 

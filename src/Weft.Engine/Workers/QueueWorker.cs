@@ -136,8 +136,10 @@ internal sealed class QueueWorker
         }
 
         var free = _concurrency - _held.Count;
-        if (free <= 0 || lease.Fenced.IsCancellationRequested)
+        if (free <= 0 || lease.Fenced.IsCancellationRequested
+            || _time.GetUtcNow() >= lease.RenewedAt + lease.Options.LeaseDuration - lease.Options.FenceMargin)
         {
+            // No room, or a lease about to end (renewals failing, or this process was stopped for a while): take nothing.
             return false;
         }
 
