@@ -144,6 +144,46 @@ public sealed class WorkerFaultTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.All(run.Tasks, t => Assert.Equal(1, t.TryNumber));
     }
 
+    [PostgresFact]
+    public async Task WorkerStoppedLongerThanItsLease_ItsTaskRunsElsewhere_AndItsLateResultIsRefused()
+    {
+        _site.WriteDag("pause.yaml", $"""
+            id: pause
+            tasks:
+              - id: p
+                queue: gpu
+                command: echo "p start $WEFT_ATTEMPT" >> '{_site.Ledger}'; sleep 3; echo "p end $WEFT_ATTEMPT" >> '{_site.Ledger}'
+            """);
+
+        Start("scheduler");
+        var paused = Start("worker", "--queues", "gpu", "--name", "paused", "--home", ".paused");
+        await TriggerAsync("pause");
+        await FaultSite.UntilAsync(() => Task.FromResult(_site.LedgerLines().Contains("p start 1")), TimeSpan.FromSeconds(30), () => "p started\n" + Outputs());
+        Start("worker", "--queues", "gpu", "--name", "other", "--home", ".other");
+
+        var stopped = Stopwatch.StartNew();
+        paused.Signal("STOP");
+        try
+        {
+            await FaultSite.UntilAsync(() => Task.FromResult(_site.LedgerLines().Contains("p start 2")), TimeSpan.FromSeconds(15), () => "p started again\n" + Outputs());
+            output.WriteLine($"re-queued and started elsewhere {stopped.ElapsedMilliseconds} ms after SIGSTOP");
+            Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(3 + 1 + 1), $"taken up {stopped.ElapsedMilliseconds} ms after SIGSTOP (lease 3 s)");
+        }
+        finally
+        {
+            paused.Signal("CONT");
+        }
+
+        var run = await FinishedRunAsync("pause");
+        Assert.Equal(RunState.Success, run.Run.State);
+        await Task.Delay(2_000); // the resumed worker finds its lease gone and its result refused
+        Assert.False(paused.HasExited, paused.Output);
+        Assert.Equal(["p start 1", "p start 2", "p end 2"], _site.LedgerLines());
+        var p = run.Tasks.Single();
+        Assert.Equal((2, 1), (p.TryNumber, p.LostCount));
+        Assert.Contains("was refused: it was taken back from this worker", paused.Output, StringComparison.Ordinal);
+    }
+
     private BackgroundWeft Start(params string[] args)
     {
         var process = new BackgroundWeft(_site.Path, ShortLeases, [.. args, "--db", Url]);
