@@ -108,8 +108,11 @@ internal sealed class OwnerLease : IAsyncDisposable
 
             // Bounded by the time left on the lease: a store call that hangs past it is as good as failed.
             using var bound = CancellationTokenSource.CreateLinkedTokenSource(token);
-            bound.CancelAfter(Max(TimeSpan.FromSeconds(1), _renewedAt + Options.LeaseDuration - Options.FenceMargin - now));
-            if (await _store.RenewOwnerAsync(OwnerId, now, now + Options.LeaseDuration, bound.Token).ConfigureAwait(false))
+            var left = Max(TimeSpan.FromSeconds(1), _renewedAt + Options.LeaseDuration - Options.FenceMargin - now);
+            bound.CancelAfter(left);
+            // Given up on after that time even when the driver does not honour the cancellation (a silent partition can
+            // hold a connection's cancel request as long as the read it cancels): the call is left to end on its own.
+            if (await _store.RenewOwnerAsync(OwnerId, now, now + Options.LeaseDuration, bound.Token).WaitAsync(left, _time, token).ConfigureAwait(false))
             {
                 _renewedAt = now;
                 Health.Succeeded();

@@ -184,6 +184,51 @@ public sealed class WorkerFaultTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("was refused: it was taken back from this worker", paused.Output, StringComparison.Ordinal);
     }
 
+    [PostgresFact]
+    public async Task WorkerCutOffFromTheDatabaseLongerThanItsLease_FencesItself_AndItsTaskRunsElsewhere()
+    {
+        _site.WriteDag("cut.yaml", $"""
+            id: cut
+            tasks:
+              - id: k
+                queue: gpu
+                command: echo "k start $WEFT_ATTEMPT" >> '{_site.Ledger}'; sleep 4; echo "k end $WEFT_ATTEMPT" >> '{_site.Ledger}'
+            """);
+
+        var server = new Uri(Server);
+        await using var proxy = new PausableProxy(server.Host, server.Port);
+        var throughProxy = $"postgres://{server.UserInfo}@127.0.0.1:{proxy.Port}{server.AbsolutePath}?search_path={_schema}";
+        Start("scheduler");
+        var cut = new BackgroundWeft(_site.Path, ShortLeases,
+            "worker", "--queues", "gpu", "--name", "cut", "--home", ".cut", "--db", throughProxy);
+        _processes.Add(cut);
+        await TriggerAsync("cut");
+        await FaultSite.UntilAsync(() => Task.FromResult(_site.LedgerLines().Contains("k start 1")), TimeSpan.FromSeconds(30), () => "k started\n" + Outputs());
+        Start("worker", "--queues", "gpu", "--name", "other", "--home", ".other");
+
+        var partitioned = Stopwatch.StartNew();
+        proxy.Pause();
+        try
+        {
+            await FaultSite.UntilAsync(() => Task.FromResult(_site.LedgerLines().Contains("k start 2")), TimeSpan.FromSeconds(15), () => "k started again\n" + Outputs());
+            output.WriteLine($"re-queued and started elsewhere {partitioned.ElapsedMilliseconds} ms after the partition");
+            Assert.True(partitioned.Elapsed < TimeSpan.FromSeconds(3 + 1 + 1), $"taken up {partitioned.ElapsedMilliseconds} ms after the partition (lease 3 s)");
+            await FaultSite.UntilAsync(() => Task.FromResult(cut.Output.Contains("stopping its tasks before it ends", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(5), () => "the cut-off worker fenced itself\n" + cut.Output);
+        }
+        finally
+        {
+            proxy.Resume();
+        }
+
+        var run = await FinishedRunAsync("cut");
+        Assert.Equal(RunState.Success, run.Run.State);
+        await Task.Delay(1_500);
+        Assert.False(cut.HasExited, cut.Output);
+        Assert.Equal(["k start 1", "k start 2", "k end 2"], _site.LedgerLines());
+        Assert.Equal((2, 1), (run.Tasks.Single().TryNumber, run.Tasks.Single().LostCount));
+    }
+
     private BackgroundWeft Start(params string[] args)
     {
         var process = new BackgroundWeft(_site.Path, ShortLeases, [.. args, "--db", Url]);
