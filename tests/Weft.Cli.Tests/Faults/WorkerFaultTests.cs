@@ -229,6 +229,50 @@ public sealed class WorkerFaultTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal((2, 1), (run.Tasks.Single().TryNumber, run.Tasks.Single().LostCount));
     }
 
+    [PostgresFact]
+    public async Task TwoSchedulersAndAWorker_ADagEverySecond_EveryDateOnce_EveryTaskOnce()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero).AddSeconds(4);
+        var end = start.AddSeconds(8);
+        _site.WriteDag("tick.yaml", $"""
+            id: tick
+            schedule: "* * * * * *"
+            start_date: "{start:yyyy-MM-ddTHH:mm:ss}"
+            end_date: "{end:yyyy-MM-ddTHH:mm:ss}"
+            catchup: true
+            max_active_runs: 4
+            tasks:
+              - id: a
+                queue: gpu
+                command: echo "$WEFT_RUN_ID a" >> '{_site.Ledger}'
+              - id: b
+                queue: gpu
+                depends_on: [a]
+                command: echo "$WEFT_RUN_ID b" >> '{_site.Ledger}'
+            """);
+
+        Start("scheduler");
+        Start("scheduler");
+        Start("worker", "--queues", "gpu", "--concurrency", "8");
+
+        IReadOnlyList<RunRecord> runs = [];
+        await FaultSite.UntilAsync(async () =>
+        {
+            runs = await ReadAsync(async s => (await s.ListRunsAsync(new RunQuery("tick", Limit: 100), CancellationToken.None)).Items);
+            return DateTimeOffset.UtcNow > end.AddSeconds(2) && runs.Count >= 8 && runs.All(FaultSite.Finished);
+        }, TimeSpan.FromSeconds(40), () => $"8 finished runs of tick ({runs.Count} so far)\n" + Outputs());
+        await Task.Delay(1_500); // time for a run created twice, or a task run twice, to show
+
+        runs = await ReadAsync(async s => (await s.ListRunsAsync(new RunQuery("tick", Limit: 100), CancellationToken.None)).Items);
+        Assert.InRange(runs.Count, 8, 9);
+        Assert.Equal(Enumerable.Range(0, runs.Count).Select(i => start.AddSeconds(i)), runs.Select(r => r.LogicalDate!.Value).Order());
+        Assert.All(runs, r => Assert.Equal(RunState.Success, r.State));
+        Assert.Equal(
+            runs.SelectMany(r => new[] { $"{r.RunId} a", $"{r.RunId} b" }).Order(StringComparer.Ordinal),
+            _site.LedgerLines().Order(StringComparer.Ordinal));
+    }
+
     private BackgroundWeft Start(params string[] args)
     {
         var process = new BackgroundWeft(_site.Path, ShortLeases, [.. args, "--db", Url]);
