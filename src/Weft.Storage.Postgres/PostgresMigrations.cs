@@ -182,6 +182,7 @@ internal static class PostgresMigrations
                 queue            text    NOT NULL,
                 state            text    NOT NULL,
                 enqueued_at      bigint  NOT NULL,
+                run_epoch        bigint  NOT NULL DEFAULT 0,
                 worker           text,
                 claimed_at       bigint,
                 cancel_requested boolean NOT NULL DEFAULT false,

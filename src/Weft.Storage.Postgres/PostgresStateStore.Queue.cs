@@ -40,10 +40,10 @@ public sealed partial class PostgresStateStore
                       ORDER BY enqueued_at, attempt_id LIMIT $4 FOR UPDATE SKIP LOCKED) AS picked
                 WHERE q.attempt_id = picked.attempt_id
                   AND EXISTS (SELECT 1 FROM owners o WHERE o.owner_id = $1 AND o.lease_expires_at > $2)
-                RETURNING q.attempt_id, q.dag_id, q.run_id, q.task_id, q.try_number, q.queue, q.enqueued_at
+                RETURNING q.attempt_id, q.dag_id, q.run_id, q.task_id, q.try_number, q.queue, q.enqueued_at, q.run_epoch
                 """, worker, ToDb(now), queues.ToArray(), max);
             var taken = await ReadAllAsync(claim, reader => new QueuedAttempt(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                reader.GetString(3), reader.GetInt32(4), reader.GetString(5), ToTime(reader.GetInt64(6))), cancellationToken).ConfigureAwait(false);
+                reader.GetString(3), reader.GetInt32(4), reader.GetString(5), ToTime(reader.GetInt64(6))) { RunEpoch = reader.GetInt64(7) }, cancellationToken).ConfigureAwait(false);
             return taken.OrderBy(a => a.EnqueuedAt).ThenBy(a => a.AttemptId, StringComparer.Ordinal).ToList();
         }, cancellationToken);
     }

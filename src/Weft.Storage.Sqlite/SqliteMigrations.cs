@@ -171,6 +171,7 @@ internal static class SqliteMigrations
                 queue            TEXT    NOT NULL,
                 state            TEXT    NOT NULL,
                 enqueued_at      INTEGER NOT NULL,
+                run_epoch        INTEGER NOT NULL DEFAULT 0,
                 worker           TEXT,
                 claimed_at       INTEGER,
                 cancel_requested INTEGER NOT NULL DEFAULT 0,

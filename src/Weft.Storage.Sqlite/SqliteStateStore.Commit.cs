@@ -63,9 +63,9 @@ public sealed partial class SqliteStateStore
         if (batch.AttemptsQueued.Count > 0)
         {
             var enqueue = _statements.Get(connection, "queue.insert", c => new PreparedStatement(c,
-                "INSERT INTO attempt_queue (attempt_id, dag_id, run_id, task_id, try_number, queue, state, enqueued_at) " +
-                "VALUES ($attempt_id, $dag_id, $run_id, $task_id, $try_number, $queue, 'queued', $enqueued_at)",
-                "$attempt_id", "$dag_id", "$run_id", "$task_id", "$try_number", "$queue", "$enqueued_at"));
+                "INSERT INTO attempt_queue (attempt_id, dag_id, run_id, task_id, try_number, queue, state, enqueued_at, run_epoch) " +
+                "VALUES ($attempt_id, $dag_id, $run_id, $task_id, $try_number, $queue, 'queued', $enqueued_at, $run_epoch)",
+                "$attempt_id", "$dag_id", "$run_id", "$task_id", "$try_number", "$queue", "$enqueued_at", "$run_epoch"));
             foreach (var queued in batch.AttemptsQueued)
             {
                 enqueue.Bind(0, queued.AttemptId);
@@ -75,6 +75,7 @@ public sealed partial class SqliteStateStore
                 enqueue.Bind(4, queued.TryNumber);
                 enqueue.Bind(5, queued.Queue);
                 enqueue.Bind(6, queued.EnqueuedAt);
+                enqueue.Bind(7, queued.RunEpoch);
                 enqueue.Execute();
             }
         }

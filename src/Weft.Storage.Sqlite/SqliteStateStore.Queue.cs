@@ -33,7 +33,7 @@ public sealed partial class SqliteStateStore
                 WHERE attempt_id IN (SELECT attempt_id FROM attempt_queue WHERE state = 'queued' AND queue IN ({names})
                                      ORDER BY enqueued_at, attempt_id LIMIT $max)
                   AND EXISTS (SELECT 1 FROM owners o WHERE o.owner_id = $worker AND o.lease_expires_at > $now)
-                RETURNING attempt_id, dag_id, run_id, task_id, try_number, queue, enqueued_at
+                RETURNING attempt_id, dag_id, run_id, task_id, try_number, queue, enqueued_at, run_epoch
                 """);
             claim.Parameters.AddWithValue("$worker", worker);
             claim.Parameters.AddWithValue("$now", ToDb(now));
@@ -48,7 +48,7 @@ public sealed partial class SqliteStateStore
             while (reader.Read())
             {
                 taken.Add(new QueuedAttempt(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                    reader.GetInt32(4), reader.GetString(5), ToTime(reader.GetInt64(6))));
+                    reader.GetInt32(4), reader.GetString(5), ToTime(reader.GetInt64(6))) { RunEpoch = reader.GetInt64(7) });
             }
 
             return taken.OrderBy(a => a.EnqueuedAt).ThenBy(a => a.AttemptId, StringComparer.Ordinal).ToList();

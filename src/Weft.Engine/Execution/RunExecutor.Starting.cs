@@ -93,7 +93,7 @@ internal sealed partial class RunExecutor
             _batch.AttemptsStarted.Add(new AttemptRecord(attemptId, inst.DagId, inst.RunId, task.Id, tryNumber, TaskState.Running, _claim.Owner, now, null, null, null, null, logPath));
             if (queue is not null)
             {
-                _batch.AttemptsQueued.Add(new QueuedAttempt(attemptId, inst.DagId, inst.RunId, task.Id, tryNumber, queue, now));
+                _batch.AttemptsQueued.Add(new QueuedAttempt(attemptId, inst.DagId, inst.RunId, task.Id, tryNumber, queue, now) { RunEpoch = _claim.Epoch });
             }
 
             _run.Update(running);

@@ -4,7 +4,14 @@ namespace Weft.Engine.Storage;
 /// An attempt handed to workers (<c>attempt_queue</c>): written in the run's fenced batch with the attempt's start, so
 /// the queue never holds an attempt its run does not record as running.
 /// </summary>
-public sealed record QueuedAttempt(string AttemptId, string DagId, string RunId, string TaskId, int TryNumber, string Queue, DateTimeOffset EnqueuedAt);
+public sealed record QueuedAttempt(string AttemptId, string DagId, string RunId, string TaskId, int TryNumber, string Queue, DateTimeOffset EnqueuedAt)
+{
+    /// <summary>
+    /// The run's claim epoch when the attempt was queued: within one epoch a finished task's outputs never change (a
+    /// clear or mark moves the epoch on), so a worker may reuse what it read of the run for attempts of the same epoch.
+    /// </summary>
+    public long RunEpoch { get; init; }
+}
 
 /// <summary>Where a queued attempt stands.</summary>
 public enum QueueState

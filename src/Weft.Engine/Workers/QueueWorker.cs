@@ -31,6 +31,7 @@ internal sealed class QueueWorker
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Held> _held = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Hash, DagDefinition Dag)> _dags = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string DagId, string RunId), RunRead> _runs = new();
     private readonly HashSet<string> _reaped = new(StringComparer.Ordinal);
     private readonly AsyncSignal _wake = new();
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
@@ -268,15 +269,35 @@ internal sealed class QueueWorker
         var attempt = held.Attempt;
         var store = _executor.Store;
         var token = held.Stop.Token;
-        var snapshot = await store.GetRunAsync(attempt.DagId, attempt.RunId, token).ConfigureAwait(false);
+        var key = (attempt.DagId, attempt.RunId);
+        _runs.TryGetValue(key, out var cached);
+        var snapshot = cached is { } c && c.Epoch == attempt.RunEpoch && c.Task(attempt.TaskId) is { } known && UpstreamsFinished(c, known) ? c.Snapshot : null;
         if (snapshot is null)
         {
-            return TaskResult.Failed($"run '{attempt.RunId}' of DAG '{attempt.DagId}' is gone");
+            snapshot = await store.GetRunAsync(attempt.DagId, attempt.RunId, token).ConfigureAwait(false);
+            if (snapshot is null)
+            {
+                return TaskResult.Failed($"run '{attempt.RunId}' of DAG '{attempt.DagId}' is gone");
+            }
+
+            var resolved = await RunDefinitions.ResolveAsync(store, snapshot.Run, registered: null, Parse, token).ConfigureAwait(false);
+            if (resolved is null)
+            {
+                return TaskResult.Failed($"this worker cannot load DAG '{attempt.DagId}'");
+            }
+
+            cached = new RunRead(snapshot, resolved, attempt.RunEpoch);
+            if (_runs.Count > 256)
+            {
+                _runs.Clear();
+            }
+
+            _runs[key] = cached;
         }
 
-        var dag = await RunDefinitions.ResolveAsync(store, snapshot.Run, registered: null, Parse, token).ConfigureAwait(false);
-        var task = dag?.Tasks.FirstOrDefault(t => t.Id == attempt.TaskId);
-        if (dag is null || task is null)
+        var dag = cached!.Dag;
+        var task = cached.Task(attempt.TaskId);
+        if (task is null)
         {
             return TaskResult.Failed($"this worker cannot load task '{attempt.TaskId}' of DAG '{attempt.DagId}'");
         }
@@ -299,9 +320,9 @@ internal sealed class QueueWorker
             LogicalDate = snapshot.Run.LogicalDate,
             DataIntervalStart = snapshot.Run.DataIntervalStart,
             DataIntervalEnd = snapshot.Run.DataIntervalEnd,
-            Params = RunFactory.EffectiveParams(dag, RunFactory.ParseConf(snapshot.Run.ConfJson)),
-            Outputs = snapshot.Tasks.Where(t => t.Outputs.Count > 0).ToImmutableDictionary(t => t.TaskId, t => t.Outputs, StringComparer.Ordinal),
-            States = snapshot.Tasks.ToImmutableDictionary(t => t.TaskId, t => t.State, StringComparer.Ordinal),
+            Params = cached.Params ??= RunFactory.EffectiveParams(dag, RunFactory.ParseConf(snapshot.Run.ConfJson)),
+            Outputs = cached.Outputs,
+            States = cached.States,
             Secrets = options.Secrets,
             TmpDir = tmp,
             TasksDir = options.TasksDir,
@@ -362,7 +383,31 @@ internal sealed class QueueWorker
         return dag;
     }
 
+    /// <summary>
+    /// Whether what was read of the run holds the final outputs of every task <paramref name="task"/> may read: its
+    /// upstream tasks (expressions may reference no other), all finished when it was read.
+    /// </summary>
+    private static bool UpstreamsFinished(RunRead read, TaskDefinition task) =>
+        task.DependsOn.All(id => read.States.TryGetValue(id, out var state) && state.IsFinished());
+
     private static string Sanitize(string id) => id.Replace('/', '_').Replace('\\', '_');
+
+    /// <summary>A run as a worker read it: reused for further attempts of the same claim epoch whose upstream tasks had finished.</summary>
+    private sealed class RunRead(RunSnapshot snapshot, DagDefinition dag, long epoch)
+    {
+        private readonly Dictionary<string, TaskDefinition> _tasks = dag.Tasks.ToDictionary(t => t.Id, StringComparer.Ordinal);
+
+        public RunSnapshot Snapshot { get; } = snapshot;
+        public DagDefinition Dag { get; } = dag;
+        public long Epoch { get; } = epoch;
+        public ImmutableDictionary<string, TaskState> States { get; } = snapshot.Tasks.ToImmutableDictionary(t => t.TaskId, t => t.State, StringComparer.Ordinal);
+        public ImmutableDictionary<string, IReadOnlyDictionary<string, string>> Outputs { get; } =
+            snapshot.Tasks.Where(t => t.Outputs.Count > 0).ToImmutableDictionary(t => t.TaskId, t => t.Outputs, StringComparer.Ordinal);
+
+        public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Params { get; set; }
+
+        public TaskDefinition? Task(string id) => _tasks.GetValueOrDefault(id);
+    }
 
     private sealed class Held(QueuedAttempt attempt, string owner, CancellationTokenSource stop)
     {
