@@ -344,9 +344,13 @@ internal sealed partial class RunExecutor
             var again = await _x._store.ClaimRunAsync(_claim.DagId, _claim.RunId, _x._lease.OwnerId, Now, CancellationToken.None).ConfigureAwait(false);
             if (again is null)
             {
-                foreach (var id in _running.Keys)
+                foreach (var (id, running) in _running)
                 {
-                    _x._options.Preempted[id] = 0;
+                    // A worker's attempt is not stopped: whoever holds the run now awaits it (see ReattachAsync).
+                    if (running.Queue is null)
+                    {
+                        _x._options.Preempted[id] = 0;
+                    }
                 }
 
                 await AbandonAsync(ChangedElsewhere).ConfigureAwait(false);
