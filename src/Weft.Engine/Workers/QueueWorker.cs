@@ -24,6 +24,9 @@ namespace Weft.Engine.Workers;
 internal sealed class QueueWorker
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
+    // How soon a stop asked by the run's owner (timeout, fail-fast, an operator) reaches a running attempt.
+    private static readonly TimeSpan CancelCheckInterval = TimeSpan.FromMilliseconds(250);
     private readonly Executor _executor;
     private readonly IReadOnlyList<string> _queues;
     private readonly int _concurrency;
@@ -35,6 +38,7 @@ internal sealed class QueueWorker
     private readonly HashSet<string> _reaped = new(StringComparer.Ordinal);
     private readonly AsyncSignal _wake = new();
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastCancelCheck = DateTimeOffset.MinValue;
     private long _refused;
     private long _completed;
 
@@ -123,8 +127,9 @@ internal sealed class QueueWorker
             await SweepAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (!_held.IsEmpty)
+        if (!_held.IsEmpty && now - _lastCancelCheck >= CancelCheckInterval)
         {
+            _lastCancelCheck = now;
             var mine = await store.ListClaimedAsync(lease.OwnerId, cancellationToken).ConfigureAwait(false);
             foreach (var entry in mine.Where(e => e.CancelRequested))
             {
@@ -147,9 +152,9 @@ internal sealed class QueueWorker
         var owner = lease.OwnerId;
         var fenced = lease.Fenced;
         var taken = await store.ClaimQueuedAsync(owner, _queues, free, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        if (taken.Count > 0)
+        if (taken.Any(a => a.TryNumber > 1))
         {
-            // Anything a dead worker of this machine left of these attempts' tasks is killed before they start.
+            // A task tried before may have been lost by a dead worker of this machine: what that left is killed first.
             await SweepAsync(cancellationToken).ConfigureAwait(false);
         }
 
