@@ -7,8 +7,8 @@ using Weft.Engine.Scheduling;
 namespace Weft.Cli.Commands;
 
 /// <summary>
-/// <c>weft scheduler</c>: registers the DAGs folder, creates runs as they fall due and, with the SQLite
-/// database, executes them (and triggered runs) in this process until stopped with Ctrl+C or SIGTERM.
+/// <c>weft scheduler</c>: registers the DAGs folder, creates runs as they fall due and executes them (and triggered
+/// runs), handing tasks with a queue to workers, until stopped with Ctrl+C or SIGTERM. Any number may share a database.
 /// </summary>
 internal sealed class SchedulerCommand : WeftCommand
 {
@@ -38,7 +38,7 @@ internal sealed class SchedulerCommand : WeftCommand
     };
 
     public SchedulerCommand()
-        : base("scheduler", "Schedule the DAGs folder's DAGs: create runs when due and (with SQLite) execute them")
+        : base("scheduler", "Schedule the DAGs folder's DAGs: create runs when due and execute them (tasks with a queue on workers)")
     {
         Options.Add(_noExecutor);
         Options.Add(_noLocalTasks);
