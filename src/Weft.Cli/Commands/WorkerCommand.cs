@@ -10,7 +10,7 @@ namespace Weft.Cli.Commands;
 /// <summary>
 /// <c>weft worker [--queues a,b] [--concurrency N] [--name NAME]</c>: runs the attempts that schedulers and servers hand
 /// to its queues, on this machine, until stopped with Ctrl+C or SIGTERM (its running attempts are then killed and run
-/// again elsewhere without using a retry).
+/// again elsewhere without using a retry or counting as lost).
 /// </summary>
 internal sealed partial class WorkerCommand : WeftCommand
 {

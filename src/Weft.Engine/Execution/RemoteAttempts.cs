@@ -51,7 +51,7 @@ internal sealed class RemoteAttempts : IAsyncDisposable
     public Task<TaskResult> WaitAsync(string attemptId, CancellationToken stop, CancellationToken detach)
     {
         var waiter = new Waiter(attemptId);
-        _waiting[attemptId] = waiter;
+        // Registered before the loop can see the waiter, so it never finishes one whose registrations are still being added.
         waiter.Registrations.Add(stop.Register(() =>
         {
             waiter.StopRequested = true;
@@ -64,6 +64,12 @@ internal sealed class RemoteAttempts : IAsyncDisposable
                 waiter.Done.TrySetCanceled(detach);
             }
         }));
+        _waiting[attemptId] = waiter;
+        if (detach.IsCancellationRequested && _waiting.TryRemove(new KeyValuePair<string, Waiter>(attemptId, waiter)))
+        {
+            waiter.Done.TrySetCanceled(detach);
+        }
+
         EnsureLoop();
         _wake.Set();
         return waiter.Done.Task;

@@ -18,7 +18,7 @@ internal static class RemoteResult
             {
                 TaskOutcome.Success => "success",
                 TaskOutcome.Skipped => "skipped",
-                TaskOutcome.Lost => "lost",
+                TaskOutcome.Lost => result.CountsAsLost ? "lost" : "interrupted",
                 _ => "failed",
             });
             if (result.ExitCode is { } code)
@@ -48,11 +48,12 @@ internal static class RemoteResult
     {
         using var document = JsonDocument.Parse(text);
         var root = document.RootElement;
-        var outcome = root.GetProperty("outcome").GetString() switch
+        var name = root.GetProperty("outcome").GetString();
+        var outcome = name switch
         {
             "success" => TaskOutcome.Success,
             "skipped" => TaskOutcome.Skipped,
-            "lost" => TaskOutcome.Lost,
+            "lost" or "interrupted" => TaskOutcome.Lost,
             _ => TaskOutcome.Failed,
         };
         int? exitCode = root.TryGetProperty("exit_code", out var code) ? code.GetInt32() : null;
@@ -66,6 +67,6 @@ internal static class RemoteResult
             }
         }
 
-        return new TaskResult(outcome, exitCode, reason, outputs);
+        return new TaskResult(outcome, exitCode, reason, outputs) { CountsAsLost = name != "interrupted" };
     }
 }

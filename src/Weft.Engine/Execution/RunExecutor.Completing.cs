@@ -45,7 +45,7 @@ internal sealed partial class RunExecutor
             if (result.Outcome == TaskOutcome.Lost && attempt.StopReason is null && !attempt.TimedOut)
             {
                 attempt.Dispose();
-                LoseAttempt(inst, attempt, result.Reason ?? "its worker stopped", done.EndedAt);
+                LoseAttempt(inst, attempt, result.Reason ?? "its worker stopped", done.EndedAt, result.CountsAsLost);
                 return;
             }
 
@@ -97,12 +97,12 @@ internal sealed partial class RunExecutor
         /// A worker's attempt whose worker died: not the task's fault, so the task goes back to the queue without using a
         /// retry, at most <see cref="MaxLost"/> times (then it fails as <c>lost 3 times</c>), as on a claim (see AdoptAsync).
         /// </summary>
-        private void LoseAttempt(TaskInstanceRecord inst, RunningAttempt attempt, string why, DateTimeOffset now)
+        private void LoseAttempt(TaskInstanceRecord inst, RunningAttempt attempt, string why, DateTimeOffset now, bool counts)
         {
-            var count = inst.LostCount + 1;
+            var count = inst.LostCount + (counts ? 1 : 0);
             _batch.AttemptsEnded.Add(new AttemptRecord(
                 attempt.AttemptId, inst.DagId, inst.RunId, inst.TaskId, inst.TryNumber, TaskState.Failed, _claim.Owner,
-                inst.StartDate ?? now, now, null, null, $"lost: {why} ({count} of {MaxLost})", null));
+                inst.StartDate ?? now, now, null, null, counts ? $"lost: {why} ({count} of {MaxLost})" : $"interrupted: {why}", null));
             if (count >= MaxLost)
             {
                 Final(inst with { LostCount = count, EndDate = now, Reason = $"lost {MaxLost} times" }, TaskState.Failed);

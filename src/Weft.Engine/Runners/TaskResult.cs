@@ -22,6 +22,12 @@ internal sealed record TaskResult(TaskOutcome Outcome, int? ExitCode, string? Re
     /// <summary>Set on a lost attempt whose worker died: its processes may still run on the worker's machine.</summary>
     public bool MayHaveLeftovers { get; init; }
 
+    /// <summary>
+    /// False for an attempt its worker stopped on being shut down (a deploy, a scale-down): it runs again elsewhere
+    /// without counting towards <c>lost 3 times</c>, as an interrupted local attempt does.
+    /// </summary>
+    public bool CountsAsLost { get; init; } = true;
+
     /// <summary>The result with every secret masked in its reason and outputs.</summary>
     public TaskResult Masked(Secrets.SecretMasker masker) => masker.IsEmpty
         ? this

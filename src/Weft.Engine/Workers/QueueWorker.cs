@@ -224,7 +224,7 @@ internal sealed class QueueWorker
 
         if (held.Shutdown)
         {
-            result = TaskResult.Lost("its worker was stopped");
+            result = TaskResult.Lost("its worker was stopped") with { CountsAsLost = false };
         }
 
         try

@@ -107,6 +107,54 @@ public sealed class WorkerQueueTests
         Assert.False(await fixture.Store.CompleteQueuedAsync(attempts[2].AttemptId, "ghost3", "{\"outcome\":\"success\"}", DateTimeOffset.UtcNow, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task AWorkerShutDown_KillsItsAttempt_WhichRunsAgainOnAnotherWorker_WithoutCountingAsLost()
+    {
+        await using var fixture = await ExecutorFixture.CreateAsync();
+        var marker = Path.Combine(fixture.Root, "ran");
+        var dag = fixture.Load($"""
+            id: deploy
+            tasks:
+              - id: x
+                queue: gpu
+                command: echo "$WEFT_ATTEMPT" >> '{marker}'; if [ "$WEFT_ATTEMPT" = 1 ]; then sleep 30; fi
+            """);
+        var run = (await new global::Weft.Engine.Operations.OperatorActions(fixture.Store, TimeProvider.System).CreateRunAsync(
+            dag, new global::Weft.Engine.Operations.TriggerRequest(dag.Id), Path.Combine(fixture.Root, "dag.yaml"), actor: null, CancellationToken.None)).Run;
+        await using var owner = await StartAsync(fixture, "scheduler", TaskPlacement.NamedQueues, []);
+        var claimed = (await owner.ClaimAsync(dag.Id, run.RunId, CancellationToken.None))!;
+        var executing = owner.ExecuteAsync(dag, claimed, null, CancellationToken.None);
+
+        await using (var first = await StartAsync(fixture, "worker", TaskPlacement.Local, ["gpu"], home: Path.Combine(fixture.Root, "w1")))
+        {
+            using var stop = new CancellationTokenSource();
+            var working = new QueueWorker(first, ["gpu"], 1, TimeProvider.System, NullLogger.Instance).RunAsync(stop.Token);
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (!File.Exists(marker) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            // Shut down (a deploy): its attempt is killed and handed back.
+            await stop.CancelAsync();
+            await working.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        await using var second = await StartAsync(fixture, "worker", TaskPlacement.Local, ["gpu"], home: Path.Combine(fixture.Root, "w2"));
+        using var stopSecond = new CancellationTokenSource();
+        var secondWorking = new QueueWorker(second, ["gpu"], 1, TimeProvider.System, NullLogger.Instance).RunAsync(stopSecond.Token);
+        var result = await executing.WaitAsync(TimeSpan.FromSeconds(20));
+        await stopSecond.CancelAsync();
+        await secondWorking;
+
+        var x = result.Tasks.Single();
+        Assert.Equal(RunState.Success, result.Run.State);
+        Assert.Equal((2, 0), (x.TryNumber, x.LostCount));
+        Assert.Equal(["1", "2"], File.ReadAllLines(marker));
+        var attempts = await fixture.Store.GetAttemptsAsync(dag.Id, run.RunId, "x", CancellationToken.None);
+        Assert.Equal("interrupted: its worker was stopped", attempts[0].Reason);
+    }
+
     private static Task<Executor> StartAsync(ExecutorFixture fixture, string kind, TaskPlacement placement, IReadOnlyList<string> queues, string? home = null) =>
         Executor.StartAsync(
             fixture.Store,
