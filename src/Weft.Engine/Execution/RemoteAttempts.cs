@@ -140,6 +140,7 @@ internal sealed class RemoteAttempts : IAsyncDisposable
 
         var entries = (await _store.GetQueuedAsync(ids, cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.Attempt.AttemptId, StringComparer.Ordinal);
         var now = _time.GetUtcNow();
+        await WarnOfUnservedQueuesAsync(entries.Values, now, cancellationToken).ConfigureAwait(false);
         foreach (var id in ids)
         {
             if (!_waiting.TryGetValue(id, out var waiter))
@@ -177,6 +178,36 @@ internal sealed class RemoteAttempts : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Says so (at most once a minute per queue) when attempts have waited 10 s in a queue that no live worker serves:
+    /// they wait until one starts, which is easy to miss otherwise.
+    /// </summary>
+    private async Task WarnOfUnservedQueuesAsync(IEnumerable<QueueEntry> entries, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var waiting = entries.Where(e => e.State == QueueState.Queued && now - e.Attempt.EnqueuedAt > UnservedAfter)
+            .GroupBy(e => e.Attempt.Queue, StringComparer.Ordinal)
+            .Where(g => !_warnedAt.TryGetValue(g.Key, out var at) || now - at > WarnEvery)
+            .ToList();
+        if (waiting.Count == 0)
+        {
+            return;
+        }
+
+        var served = (await _store.ListOwnersAsync(cancellationToken).ConfigureAwait(false))
+            .Where(o => o.LeaseExpiresAt > now)
+            .SelectMany(o => o.Queues)
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var queue in waiting.Where(g => !served.Contains(g.Key)))
+        {
+            _warnedAt[queue.Key] = now;
+            _logger.LogWarning("No live worker serves queue '{Queue}': {Count} attempt(s) wait for one (start 'weft worker --queues {Queue}')", queue.Key, queue.Count(), queue.Key);
+        }
+    }
+
+    private static readonly TimeSpan UnservedAfter = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan WarnEvery = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<string, DateTimeOffset> _warnedAt = new(StringComparer.Ordinal);
 
     /// <summary>What the lost attempt left running on this machine (its worker ran here): killed before it runs again.</summary>
     private Task KillLeftoversAsync(QueueEntry entry, CancellationToken cancellationToken)
