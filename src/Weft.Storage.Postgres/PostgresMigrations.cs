@@ -172,7 +172,8 @@ internal static class PostgresMigrations
         // Workers: attempts handed to named queues, claimed by workers under their lease (FOR UPDATE SKIP LOCKED) and
         // completed fenced by that claim; the logs workers ship in pieces, so any process reads them; the queues each
         // worker serves.
-        new(2, "attempt_queue", """
+        // 3: numbered after main's 2 (run_definition_and_circuits); the runner applies whatever is missing, in list order.
+        new(3, "attempt_queue", """
             CREATE TABLE attempt_queue (
                 attempt_id       text    NOT NULL PRIMARY KEY,
                 dag_id           text    NOT NULL,

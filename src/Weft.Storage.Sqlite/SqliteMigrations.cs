@@ -161,7 +161,8 @@ internal static class SqliteMigrations
 
         // Workers: attempts handed to named queues, claimed by workers under their lease and completed fenced by that
         // claim; the logs workers ship in pieces, so any process reads them; the queues each worker serves.
-        new(5, "attempt_queue", """
+        // 7: numbered after main's 5 (run_definition) and 6 (circuit_breakers); the runner applies whatever is missing, in list order.
+        new(7, "attempt_queue", """
             CREATE TABLE attempt_queue (
                 attempt_id       TEXT    NOT NULL PRIMARY KEY,
                 dag_id           TEXT    NOT NULL,
