@@ -38,6 +38,7 @@ internal static class WeftCli
         ("schedules", () => new SchedulesCommand()),
         ("backfill", () => new BackfillCommand()),
         ("server", () => new ServerCommand()),
+        ("worker", () => new WorkerCommand()),
         ("tokens", () => new TokensCommand()),
         ("secrets", () => new SecretsCommand()),
     ];

@@ -91,6 +91,7 @@ internal static class WeftServer
         var app = builder.Build();
         // Created now so its listener hears every measurement from the start, not from the first scrape.
         app.Services.GetRequiredService<PrometheusExporter>();
+        app.Services.GetRequiredService<QueueGauges>();
         UsePipeline(app, settings);
         MapEndpoints(app);
         return app;
@@ -122,6 +123,7 @@ internal static class WeftServer
         services.AddHostedService(sp => sp.GetRequiredService<TokenUsage>());
         services.AddSingleton<WeftMetrics>();
         services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton(sp => new QueueGauges(environment.Store, sp.GetRequiredService<WeftMetrics>(), environment.Time));
 
         services.AddSingleton<DagRegistrar>();
         services.AddHostedService(sp => sp.GetRequiredService<DagRegistrar>());
@@ -243,8 +245,11 @@ internal static class WeftServer
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         WebUi.WebUiEndpoints.Map(app);
-        app.MapGet("/metrics", async (PrometheusExporter exporter, OperatorActions actions, CancellationToken cancellationToken) =>
-                TypedResults.Text(exporter.Render() + CircuitBreakerMetrics.Render(await actions.ListCircuitBreakersAsync(cancellationToken)), PrometheusExporter.ContentType))
+        app.MapGet("/metrics", async (PrometheusExporter exporter, QueueGauges queue, OperatorActions actions, CancellationToken cancellationToken) =>
+            {
+                await queue.RefreshAsync(cancellationToken);
+                return TypedResults.Text(exporter.Render() + CircuitBreakerMetrics.Render(await actions.ListCircuitBreakersAsync(cancellationToken)), PrometheusExporter.ContentType);
+            })
             .RequireAuthorization(Roles.Viewer).WithTags("Monitoring").WithName("get_metrics")
             .WithSummary("Prometheus text format").Produces<string>(StatusCodes.Status200OK, "text/plain");
 

@@ -181,6 +181,40 @@ internal static class PostgresMigrations
             );
             CREATE INDEX ix_task_instances_state_end ON task_instances (state, end_date);
             """),
+
+        // Workers: attempts handed to named queues, claimed by workers under their lease (FOR UPDATE SKIP LOCKED) and
+        // completed fenced by that claim; the logs workers ship in pieces, so any process reads them; the queues each
+        // worker serves.
+        new(3, "attempt_queue", """
+            CREATE TABLE attempt_queue (
+                attempt_id       text    NOT NULL PRIMARY KEY,
+                dag_id           text    NOT NULL,
+                run_id           text    NOT NULL,
+                task_id          text    NOT NULL,
+                try_number       integer NOT NULL,
+                queue            text    NOT NULL,
+                state            text    NOT NULL,
+                enqueued_at      bigint  NOT NULL,
+                run_epoch        bigint  NOT NULL DEFAULT 0,
+                worker           text,
+                claimed_at       bigint,
+                cancel_requested boolean NOT NULL DEFAULT false,
+                result_json      text,
+                host             text,
+                pid              integer,
+                process_start    bigint,
+                process_group    integer
+            );
+            CREATE INDEX ix_attempt_queue_ready ON attempt_queue (queue, enqueued_at) WHERE state = 'queued';
+            CREATE INDEX ix_attempt_queue_claimed ON attempt_queue (worker) WHERE state = 'claimed';
+            CREATE TABLE attempt_logs (
+                attempt_id text   NOT NULL,
+                start_byte bigint NOT NULL,
+                bytes      bytea  NOT NULL,
+                PRIMARY KEY (attempt_id, start_byte)
+            );
+            ALTER TABLE owners ADD COLUMN queues text;
+            """),
     ];
 
     /// <summary>

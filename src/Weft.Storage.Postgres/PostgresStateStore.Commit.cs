@@ -43,7 +43,7 @@ public sealed partial class PostgresStateStore
         }
     }
 
-    private static List<NpgsqlBatchCommand> Commands(StateBatch batch)
+    private List<NpgsqlBatchCommand> Commands(StateBatch batch)
     {
         var commands = new List<NpgsqlBatchCommand>(9);
         if (batch.Claim is { } claim)
@@ -79,6 +79,26 @@ public sealed partial class PostgresStateStore
         if (batch.AttemptProcesses.Count > 0)
         {
             commands.Add(AttemptRows.UpdateProcess(LastOfEach(batch.AttemptProcesses, p => (p.AttemptId, "", ""))));
+        }
+
+        if (batch.AttemptsQueued.Count > 0)
+        {
+            var queued = batch.AttemptsQueued;
+            commands.Add(BatchCommand("""
+                INSERT INTO attempt_queue (attempt_id, dag_id, run_id, task_id, try_number, queue, state, enqueued_at, run_epoch)
+                SELECT a, d, r, t, n, q, 'queued', e, p FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::bigint[], $8::bigint[]) AS u(a, d, r, t, n, q, e, p)
+                """,
+                queued.Select(q => q.AttemptId).ToArray(), queued.Select(q => q.DagId).ToArray(), queued.Select(q => q.RunId).ToArray(),
+                queued.Select(q => q.TaskId).ToArray(), queued.Select(q => q.TryNumber).ToArray(), queued.Select(q => q.Queue).ToArray(),
+                queued.Select(q => q.EnqueuedAt.ToUnixTimeMilliseconds()).ToArray(), queued.Select(q => q.RunEpoch).ToArray()));
+            // Delivered at commit, so a worker woken by it finds the rows.
+            commands.Add(BatchCommand("SELECT pg_notify($1, q) FROM (SELECT DISTINCT unnest($2::text[]) AS q) AS d",
+                QueueChannel, queued.Select(q => q.Queue).ToArray()));
+        }
+
+        if (batch.QueueEntriesDone.Count > 0)
+        {
+            commands.Add(BatchCommand("DELETE FROM attempt_queue WHERE attempt_id = ANY($1::text[])", (object)batch.QueueEntriesDone.ToArray()));
         }
 
         if (batch.RunsPreempted.Count > 0)

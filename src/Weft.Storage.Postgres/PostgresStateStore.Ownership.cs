@@ -76,12 +76,13 @@ public sealed partial class PostgresStateStore
                 BatchCommands =
                 {
                     BatchCommand("""
-                        INSERT INTO owners (owner_id, kind, host, pid, process_start, started_at, heartbeat_at, lease_expires_at)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                        INSERT INTO owners (owner_id, kind, host, pid, process_start, started_at, heartbeat_at, lease_expires_at, queues)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                         ON CONFLICT (owner_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, lease_expires_at = excluded.lease_expires_at
                         """,
                         owner.OwnerId, owner.Kind, owner.Host, owner.Pid, owner.ProcessStart,
-                        ToDb(owner.StartedAt), ToDb(owner.HeartbeatAt), ToDb(owner.LeaseExpiresAt)),
+                        ToDb(owner.StartedAt), ToDb(owner.HeartbeatAt), ToDb(owner.LeaseExpiresAt),
+                        owner.Queues.Count == 0 ? null : string.Join(',', owner.Queues)),
                     // Owners dead for a day that hold nothing are history nobody reads.
                     BatchCommand("""
                         DELETE FROM owners o WHERE o.lease_expires_at < $1
@@ -131,9 +132,12 @@ public sealed partial class PostgresStateStore
         OnceAsync<IReadOnlyList<OwnerRecord>>(async connection =>
         {
             await using var select = Command(connection, null,
-                "SELECT owner_id, kind, host, pid, process_start, started_at, heartbeat_at, lease_expires_at FROM owners ORDER BY started_at, owner_id COLLATE \"C\"");
+                "SELECT owner_id, kind, host, pid, process_start, started_at, heartbeat_at, lease_expires_at, queues FROM owners ORDER BY started_at, owner_id COLLATE \"C\"");
             return await ReadAllAsync(select, reader => new OwnerRecord(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt64(4),
-                ToTime(reader.GetInt64(5)), ToTime(reader.GetInt64(6)), ToTime(reader.GetInt64(7))), cancellationToken).ConfigureAwait(false);
+                ToTime(reader.GetInt64(5)), ToTime(reader.GetInt64(6)), ToTime(reader.GetInt64(7)))
+            {
+                Queues = reader.IsDBNull(8) ? [] : reader.GetString(8).Split(','),
+            }, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 }

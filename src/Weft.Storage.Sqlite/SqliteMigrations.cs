@@ -178,6 +178,39 @@ internal static class SqliteMigrations
             );
             CREATE INDEX ix_task_instances_state_end ON task_instances (state, end_date);
             """),
+
+        // Workers: attempts handed to named queues, claimed by workers under their lease and completed fenced by that
+        // claim; the logs workers ship in pieces, so any process reads them; the queues each worker serves.
+        new(7, "attempt_queue", """
+            CREATE TABLE attempt_queue (
+                attempt_id       TEXT    NOT NULL PRIMARY KEY,
+                dag_id           TEXT    NOT NULL,
+                run_id           TEXT    NOT NULL,
+                task_id          TEXT    NOT NULL,
+                try_number       INTEGER NOT NULL,
+                queue            TEXT    NOT NULL,
+                state            TEXT    NOT NULL,
+                enqueued_at      INTEGER NOT NULL,
+                run_epoch        INTEGER NOT NULL DEFAULT 0,
+                worker           TEXT,
+                claimed_at       INTEGER,
+                cancel_requested INTEGER NOT NULL DEFAULT 0,
+                result_json      TEXT,
+                host             TEXT,
+                pid              INTEGER,
+                process_start    INTEGER,
+                process_group    INTEGER
+            );
+            CREATE INDEX ix_attempt_queue_ready ON attempt_queue (queue, enqueued_at) WHERE state = 'queued';
+            CREATE INDEX ix_attempt_queue_claimed ON attempt_queue (worker) WHERE state = 'claimed';
+            CREATE TABLE attempt_logs (
+                attempt_id TEXT    NOT NULL,
+                start_byte INTEGER NOT NULL,
+                bytes      BLOB    NOT NULL,
+                PRIMARY KEY (attempt_id, start_byte)
+            );
+            ALTER TABLE owners ADD COLUMN queues TEXT;
+            """),
     ];
 
     /// <summary>

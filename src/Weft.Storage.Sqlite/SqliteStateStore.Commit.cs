@@ -60,6 +60,37 @@ public sealed partial class SqliteStateStore
         Insert(connection, batch.Events, "event.insert", EventRows.Insert, EventRows.Bind);
         Insert(connection, batch.AttemptProcesses, "attempt.process", AttemptRows.UpdateProcess, AttemptRows.BindProcess);
 
+        if (batch.AttemptsQueued.Count > 0)
+        {
+            var enqueue = _statements.Get(connection, "queue.insert", c => new PreparedStatement(c,
+                "INSERT INTO attempt_queue (attempt_id, dag_id, run_id, task_id, try_number, queue, state, enqueued_at, run_epoch) " +
+                "VALUES ($attempt_id, $dag_id, $run_id, $task_id, $try_number, $queue, 'queued', $enqueued_at, $run_epoch)",
+                "$attempt_id", "$dag_id", "$run_id", "$task_id", "$try_number", "$queue", "$enqueued_at", "$run_epoch"));
+            foreach (var queued in batch.AttemptsQueued)
+            {
+                enqueue.Bind(0, queued.AttemptId);
+                enqueue.Bind(1, queued.DagId);
+                enqueue.Bind(2, queued.RunId);
+                enqueue.Bind(3, queued.TaskId);
+                enqueue.Bind(4, queued.TryNumber);
+                enqueue.Bind(5, queued.Queue);
+                enqueue.Bind(6, queued.EnqueuedAt);
+                enqueue.Bind(7, queued.RunEpoch);
+                enqueue.Execute();
+            }
+        }
+
+        if (batch.QueueEntriesDone.Count > 0)
+        {
+            var remove = _statements.Get(connection, "queue.delete", c => new PreparedStatement(c,
+                "DELETE FROM attempt_queue WHERE attempt_id = $attempt_id", "$attempt_id"));
+            foreach (var attemptId in batch.QueueEntriesDone)
+            {
+                remove.Bind(0, attemptId);
+                remove.Execute();
+            }
+        }
+
         if (batch.RunsPreempted.Count > 0)
         {
             var preempt = _statements.Get(connection, "run.preempt", c => new PreparedStatement(c,

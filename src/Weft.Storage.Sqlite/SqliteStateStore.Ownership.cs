@@ -72,8 +72,8 @@ public sealed partial class SqliteStateStore
         return WriteAsync((connection, transaction) =>
         {
             using (var upsert = Command(connection, transaction, """
-                INSERT INTO owners (owner_id, kind, host, pid, process_start, started_at, heartbeat_at, lease_expires_at)
-                VALUES ($owner_id, $kind, $host, $pid, $process_start, $started_at, $heartbeat_at, $lease_expires_at)
+                INSERT INTO owners (owner_id, kind, host, pid, process_start, started_at, heartbeat_at, lease_expires_at, queues)
+                VALUES ($owner_id, $kind, $host, $pid, $process_start, $started_at, $heartbeat_at, $lease_expires_at, $queues)
                 ON CONFLICT (owner_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, lease_expires_at = excluded.lease_expires_at
                 """))
             {
@@ -85,6 +85,7 @@ public sealed partial class SqliteStateStore
                 upsert.Parameters.AddWithValue("$started_at", ToDb(owner.StartedAt));
                 upsert.Parameters.AddWithValue("$heartbeat_at", ToDb(owner.HeartbeatAt));
                 upsert.Parameters.AddWithValue("$lease_expires_at", ToDb(owner.LeaseExpiresAt));
+                upsert.Parameters.AddWithValue("$queues", owner.Queues.Count == 0 ? DBNull.Value : string.Join(',', owner.Queues));
                 upsert.ExecuteNonQuery();
             }
 
@@ -140,14 +141,17 @@ public sealed partial class SqliteStateStore
         ReadAsync<IReadOnlyList<OwnerRecord>>((connection, transaction) =>
         {
             using var select = Command(connection, transaction,
-                "SELECT owner_id, kind, host, pid, process_start, started_at, heartbeat_at, lease_expires_at FROM owners ORDER BY started_at, owner_id");
+                "SELECT owner_id, kind, host, pid, process_start, started_at, heartbeat_at, lease_expires_at, queues FROM owners ORDER BY started_at, owner_id");
             using var reader = select.ExecuteReader();
             var owners = new List<OwnerRecord>();
             while (reader.Read())
             {
                 owners.Add(new OwnerRecord(
                     reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt64(4),
-                    ToTime(reader.GetInt64(5)), ToTime(reader.GetInt64(6)), ToTime(reader.GetInt64(7))));
+                    ToTime(reader.GetInt64(5)), ToTime(reader.GetInt64(6)), ToTime(reader.GetInt64(7)))
+                {
+                    Queues = reader.IsDBNull(8) ? [] : reader.GetString(8).Split(','),
+                });
             }
 
             return owners;

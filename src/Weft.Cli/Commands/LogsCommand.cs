@@ -74,13 +74,15 @@ internal sealed class LogsCommand : WeftCommand
         var path = await LogPathAsync(context, store, task, attempt, cancellationToken).ConfigureAwait(false);
         if (!follow || Ended(task, run.Run, attempt))
         {
-            if (!File.Exists(path))
+            // An attempt a worker ran elsewhere has its log in the database.
+            var stored = new StoredAttemptLog(store, task.DagId, task.RunId, task.TaskId, attempt);
+            if (!File.Exists(path) && await stored.ReadAsync(0, cancellationToken).ConfigureAwait(false) is null)
             {
                 context.WriteVerbose($"attempt {attempt} of task '{task.TaskId}' wrote no log ({path} does not exist)");
                 return ExitCodes.Success;
             }
 
-            await foreach (var line in TaskLogReader.ReadAsync(path, cancellationToken).ConfigureAwait(false))
+            await foreach (var line in TaskLogReader.ReadAsync(path, stored, cancellationToken).ConfigureAwait(false))
             {
                 context.Out.WriteLine(line);
             }
@@ -116,7 +118,7 @@ internal sealed class LogsCommand : WeftCommand
 
         try
         {
-            await foreach (var line in TaskLogReader.FollowAsync(path, () => Volatile.Read(ref ended) == 1 || watch.IsFaulted, StatePoll, cancellationToken).ConfigureAwait(false))
+            await foreach (var line in TaskLogReader.FollowAsync(path, new StoredAttemptLog(store, task.DagId, task.RunId, task.TaskId, attempt), () => Volatile.Read(ref ended) == 1 || watch.IsFaulted, StatePoll, cancellationToken).ConfigureAwait(false))
             {
                 context.Out.WriteLine(line);
                 context.Out.Flush();

@@ -7,8 +7,8 @@ using Weft.Engine.Scheduling;
 namespace Weft.Cli.Commands;
 
 /// <summary>
-/// <c>weft scheduler</c>: registers the DAGs folder, creates runs as they fall due and, with the SQLite
-/// database, executes them (and triggered runs) in this process until stopped with Ctrl+C or SIGTERM.
+/// <c>weft scheduler</c>: registers the DAGs folder, creates runs as they fall due and executes them (and triggered
+/// runs), handing tasks with a queue to workers, until stopped with Ctrl+C or SIGTERM. Any number may share a database.
 /// </summary>
 internal sealed class SchedulerCommand : WeftCommand
 {
@@ -18,6 +18,11 @@ internal sealed class SchedulerCommand : WeftCommand
     private readonly Option<bool> _noExecutor = new("--no-executor")
     {
         Description = "Only create runs; leave executing them to workers or another process",
+    };
+
+    private readonly Option<bool> _noLocalTasks = new("--no-local-tasks")
+    {
+        Description = "Hand every task to workers (queue 'default' when it names none) instead of running those without a queue here",
     };
 
     private readonly Option<int?> _parallelism = new("--parallelism")
@@ -33,9 +38,10 @@ internal sealed class SchedulerCommand : WeftCommand
     };
 
     public SchedulerCommand()
-        : base("scheduler", "Schedule the DAGs folder's DAGs: create runs when due and (with SQLite) execute them")
+        : base("scheduler", "Schedule the DAGs folder's DAGs: create runs when due and execute them (tasks with a queue on workers)")
     {
         Options.Add(_noExecutor);
+        Options.Add(_noLocalTasks);
         Options.Add(_parallelism);
         Options.Add(_tasksDir);
         _parallelism.Validators.Add(result =>
@@ -67,6 +73,7 @@ internal sealed class SchedulerCommand : WeftCommand
                     Home = context.Home,
                     TasksDir = Path.GetFullPath(parse.GetValue(_tasksDir) ?? "tasks"),
                     Parallelism = parse.GetValue(_parallelism) ?? DefaultParallelism,
+                    Placement = parse.GetValue(_noLocalTasks) ? TaskPlacement.Workers : TaskPlacement.NamedQueues,
                 },
                 TimeProvider.System,
                 logger,

@@ -21,10 +21,22 @@ internal sealed partial class ServerCommand : WeftCommand
         HelpName = "URL",
     };
 
+    private readonly Option<bool> _noExecutor = new("--no-executor")
+    {
+        Description = "Serve the API (and create scheduled runs) only; schedulers and workers execute",
+    };
+
+    private readonly Option<bool> _noLocalTasks = new("--no-local-tasks")
+    {
+        Description = "Hand every task to workers (queue 'default' when it names none) instead of running those without a queue here",
+    };
+
     public ServerCommand()
         : base("server", "Serve the REST API and run triggered DAG runs; prints a login URL on the first start")
     {
         Options.Add(_urls);
+        Options.Add(_noExecutor);
+        Options.Add(_noLocalTasks);
         // Settings such as --Server:MaxRequestBodyBytes=2097152 pass through to the server's configuration.
         TreatUnmatchedTokensAsErrors = false;
     }
@@ -40,6 +52,16 @@ internal sealed partial class ServerCommand : WeftCommand
             }
 
             args.Add(token);
+        }
+
+        if (context.ParseResult.GetValue(_noExecutor))
+        {
+            args.Add($"--{ServerOptions.Section}:ExecutorEnabled=false");
+        }
+
+        if (context.ParseResult.GetValue(_noLocalTasks))
+        {
+            args.Add($"--{ServerOptions.Section}:LocalTasks=false");
         }
 
         if (context.ParseResult.GetValue(_urls) is { } urls)

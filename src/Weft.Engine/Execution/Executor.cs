@@ -26,6 +26,8 @@ internal sealed class Executor : IAsyncDisposable
     private readonly RunExecutor _runs;
     private readonly ExecutorOptions _options;
     private readonly SemaphoreSlim _secretsLock = new(1, 1);
+    private readonly RemoteAttempts _remote;
+    private Workers.QueueWakeUps? _wakeUps;
     private (DateTimeOffset At, IReadOnlyDictionary<string, string> Values, SecretMasker Masker)? _secrets;
 
     private Executor(IStateStore store, ExecutorSettings settings, OwnerLease lease, IReadOnlyList<PoolRecord> pools, TimeProvider time, ILogger logger)
@@ -36,6 +38,9 @@ internal sealed class Executor : IAsyncDisposable
         _time = time;
         _logger = logger;
         Slots = new SlotAllocator(settings.Parallelism, pools.ToDictionary(p => p.Name, p => p.Slots, StringComparer.Ordinal));
+        // Every executor can await workers' attempts (a run it claims may have some); the placement decides only new ones.
+        _remote = new RemoteAttempts(store, time, logger, Workers.QueueWakeUps.Supported(store) ? TimeSpan.FromMilliseconds(250) : null);
+        Runners = settings.Runners ?? TaskRunnerRegistry.CreateDefault();
         _options = new ExecutorOptions
         {
             Home = settings.Home,
@@ -45,8 +50,10 @@ internal sealed class Executor : IAsyncDisposable
             WaitForDatabase = settings.WaitForDatabase,
             Secrets = name => _secrets is { } s && s.Values.TryGetValue(name, out var value) ? value : null,
             Masker = () => _secrets?.Masker ?? SecretMasker.None,
+            QueueFor = task => TaskPlacements.QueueFor(settings.Placement, task),
+            Remote = _remote,
         };
-        _runs = new RunExecutor(store, _options, settings.Runners ?? TaskRunnerRegistry.CreateDefault(), lease, time: time, logger: logger);
+        _runs = new RunExecutor(store, _options, Runners, lease, time: time, logger: logger);
     }
 
     /// <summary>The database.</summary>
@@ -58,6 +65,18 @@ internal sealed class Executor : IAsyncDisposable
     /// <summary>Whether the database takes writes.</summary>
     public StoreHealth Health => Lease.Health;
 
+    /// <summary>How this process executes: home, tasks folder, secrets and their masker.</summary>
+    internal ExecutorOptions Options => _options;
+
+    /// <summary>The settings it was started with.</summary>
+    internal ExecutorSettings Settings => _settings;
+
+    /// <summary>The task runners (a worker runs its attempts with the same ones).</summary>
+    internal TaskRunnerRegistry Runners { get; }
+
+    /// <summary>Attempts handed to workers and awaited here.</summary>
+    internal RemoteAttempts Remote => _remote;
+
     /// <summary>The slots every run of this process shares.</summary>
     public SlotAllocator Slots { get; }
 
@@ -66,11 +85,19 @@ internal sealed class Executor : IAsyncDisposable
     {
         HomeFolder.Ensure(settings.Home);
         var health = new StoreHealth(time);
-        var lease = await OwnerLease.StartAsync(store, settings.Kind, settings.Lease, health, time, logger, cancellationToken).ConfigureAwait(false);
+        var lease = await OwnerLease.StartAsync(store, settings.Kind, settings.Lease, health, time, logger, cancellationToken, settings.Queues, settings.Name).ConfigureAwait(false);
         try
         {
             var pools = await store.ListPoolsAsync(cancellationToken).ConfigureAwait(false);
-            return new Executor(store, settings, lease, pools, time, logger);
+            var executor = new Executor(store, settings, lease, pools, time, logger);
+            executor._wakeUps = await Workers.QueueWakeUps.StartAsync(store, notice =>
+            {
+                if (notice != QueueNotice.Queued)
+                {
+                    executor._remote.Nudge();
+                }
+            }, logger, cancellationToken).ConfigureAwait(false);
+            return executor;
         }
         catch
         {
@@ -198,7 +225,7 @@ internal sealed class Executor : IAsyncDisposable
     public void NoticeClaims(IReadOnlyCollection<RunRecord> activeRuns) => _runs.NoticeClaims(activeRuns);
 
     /// <summary>The secret store's values, for <c>${{ secrets.NAME }}</c>; read at most once a second, decrypted only when there are any.</summary>
-    private async Task LoadSecretsAsync(CancellationToken cancellationToken)
+    internal async Task LoadSecretsAsync(CancellationToken cancellationToken)
     {
         if (Store is not IAccessStore access || _secrets is { } fresh && _time.GetUtcNow() - fresh.At < SecretsFor)
         {
@@ -221,5 +248,14 @@ internal sealed class Executor : IAsyncDisposable
     }
 
     /// <summary>Stops renewing the lease and removes this owner (what it still holds becomes claimable).</summary>
-    public ValueTask DisposeAsync() => Lease.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_wakeUps is not null)
+        {
+            await _wakeUps.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _remote.DisposeAsync().ConfigureAwait(false);
+        await Lease.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -29,4 +29,13 @@ internal sealed class ExecutorSettings
 
     /// <summary>The task runners; null for the default set.</summary>
     public TaskRunnerRegistry? Runners { get; init; }
+
+    /// <summary>Which tasks this process hands to workers instead of running them itself.</summary>
+    public TaskPlacement Placement { get; init; } = TaskPlacement.Local;
+
+    /// <summary>The queues a worker serves (recorded on its owner row).</summary>
+    public IReadOnlyList<string> Queues { get; init; } = [];
+
+    /// <summary>The name that starts this process's owner ids (a worker's <c>--name</c>); null for the kind.</summary>
+    public string? Name { get; init; }
 }

@@ -18,6 +18,13 @@ internal sealed partial class RunExecutor
             var task = _run.Tasks[attempt.TaskId];
             _x._slots.Release(_slotOwner, task.Pool, task.PoolSlots);
             var inst = _run.Instances[attempt.TaskId];
+            if (attempt.Queue is not null && !done.Result.MayHaveLeftovers)
+            {
+                // Its end is recorded here: the queue entry has served its purpose. A lost one stays until a worker on its
+                // process's machine killed what it left (see QueueWorker).
+                _batch.QueueEntriesDone.Add(attempt.AttemptId);
+            }
+
             if (attempt.StopReason == ChangedElsewhere)
             {
                 // The task's row is the operator's now: only the attempt's own row records how it ended.
@@ -33,6 +40,13 @@ internal sealed partial class RunExecutor
             {
                 // It ended on its own before the stop reached it: its work is done and must not run again.
                 attempt.StopReason = null;
+            }
+
+            if (result.Outcome == TaskOutcome.Lost && attempt.StopReason is null && !attempt.TimedOut)
+            {
+                attempt.Dispose();
+                LoseAttempt(inst, attempt, result.Reason ?? "its worker stopped", done.EndedAt, result.CountsAsLost);
+                return;
             }
 
             var reason = attempt.StopReason
@@ -79,6 +93,39 @@ internal sealed partial class RunExecutor
             }
 
             _hooks.Queue(task, _run.Run, _run.Instances[attempt.TaskId]);
+        }
+
+        /// <summary>
+        /// A worker's attempt whose worker died: not the task's fault, so the task goes back to the queue without using a
+        /// retry, at most <see cref="MaxLost"/> times (then it fails as <c>lost 3 times</c>), as on a claim (see AdoptAsync).
+        /// </summary>
+        private void LoseAttempt(TaskInstanceRecord inst, RunningAttempt attempt, string why, DateTimeOffset now, bool counts)
+        {
+            var count = inst.LostCount + (counts ? 1 : 0);
+            _batch.AttemptsEnded.Add(new AttemptRecord(
+                attempt.AttemptId, inst.DagId, inst.RunId, inst.TaskId, inst.TryNumber, TaskState.Failed, _claim.Owner,
+                inst.StartDate ?? now, now, null, null, counts ? $"lost: {why} ({count} of {MaxLost})" : $"interrupted: {why}", null));
+            if (count >= MaxLost)
+            {
+                Final(inst with { LostCount = count, EndDate = now, Reason = $"lost {MaxLost} times" }, TaskState.Failed);
+                if (_run.Tasks[inst.TaskId].Critical && _criticalFailure is null)
+                {
+                    FailFast(inst.TaskId);
+                }
+
+                return;
+            }
+
+            if (_criticalFailure is not null)
+            {
+                Final(inst with { LostCount = count, EndDate = now, Reason = $"lost: {why}" }, TaskState.Failed);
+                return;
+            }
+
+            // Back to the queue at once, as a retry without delay that does not count as one.
+            _run.Update(inst with { State = TaskState.Scheduled, LostCount = count, MaxTries = inst.MaxTries + 1, EndDate = now, Reason = null });
+            _coordinator.MarkUpForRetry(inst.TaskId);
+            Enqueue(inst.TaskId);
         }
 
         /// <summary>A failed attempt: retried later if its policy allows, else the task fails.</summary>
@@ -176,6 +223,8 @@ internal sealed partial class RunExecutor
         /// <summary>Stops every running attempt and records them as interrupted; the claim is released and the run stays resumable.</summary>
         private async Task InterruptAsync(CancellationToken fenced)
         {
+            // Workers' attempts go on: whoever claims the run next awaits them again.
+            DetachWorkersAttempts();
             foreach (var notStarted in _toLaunch)
             {
                 // Committed as running but never handed to a runner: it ends interrupted like the others.

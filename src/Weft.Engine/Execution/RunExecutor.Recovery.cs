@@ -71,6 +71,11 @@ internal sealed partial class RunExecutor
                 }
             }
 
+            if (lost.Count > 0)
+            {
+                await ReattachAsync(lost, now, cancellationToken).ConfigureAwait(false);
+            }
+
             var failedLost = new List<string>();
             if (lost.Count > 0)
             {
@@ -108,6 +113,65 @@ internal sealed partial class RunExecutor
             }
 
             PromoteDueRetries();
+        }
+
+        /// <summary>
+        /// Attempts recorded as running that were handed to workers are not lost while a worker may still end them: one
+        /// still queued, done, or claimed by a worker whose lease holds is awaited again here (the previous owner of the
+        /// run died, or let it go). Only those whose worker's lease ran out stay in <paramref name="lost"/>; their queue
+        /// entries are removed, so a late result from that worker is refused.
+        /// </summary>
+        private async Task ReattachAsync(List<TaskInstanceRecord> lost, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            var ids = lost.Where(i => i.AttemptId is not null).Select(i => i.AttemptId!).ToList();
+            if (ids.Count == 0 || _x._options.Remote is null)
+            {
+                return;
+            }
+
+            var entries = await _x._store.GetQueuedAsync(ids, cancellationToken).ConfigureAwait(false);
+            foreach (var entry in entries)
+            {
+                var inst = lost.First(i => i.AttemptId == entry.Attempt.AttemptId);
+                var live = entry.State is QueueState.Queued or QueueState.Done
+                    || entry.State == QueueState.Claimed && entry.WorkerLeaseExpiresAt is { } until && until > now;
+                if (!live)
+                {
+                    _batch.QueueEntriesDone.Add(entry.Attempt.AttemptId);
+                    continue;
+                }
+
+                lost.Remove(inst);
+                var task = _run.Tasks[inst.TaskId];
+                var timeout = task.Timeout is { } t ? new CancellationTokenSource(t, _x._time) : null;
+                var attempt = new RunningAttempt(task.Id, entry.Attempt.AttemptId, new CancellationTokenSource(), timeout, task.Timeout)
+                {
+                    TryNumber = inst.TryNumber, StartedAt = inst.StartDate ?? now, Queue = entry.Attempt.Queue,
+                };
+                // Its slot, as when it started; when the slots are taken meanwhile it runs anyway (it is running already).
+                _ = _x._slots.TryAcquire(_slotOwner, task.Pool, task.PoolSlots, task.Priority);
+                _running[attempt.AttemptId] = attempt;
+                _toLaunch.Add(attempt);
+                _x._logger.LogInformation("Attempt {AttemptId} ({TaskId} of run {RunId}) is still with a worker; awaiting it again", attempt.AttemptId, task.Id, inst.RunId);
+            }
+
+            _x._slots.ClearWaits(_slotOwner);
+        }
+
+        /// <summary>
+        /// Stops awaiting the attempts handed to workers without stopping them: they stay recorded as running, and whoever
+        /// claims the run next awaits them again (see <see cref="ReattachAsync"/>).
+        /// </summary>
+        private void DetachWorkersAttempts()
+        {
+            foreach (var attempt in _running.Values.Where(a => a.Queue is not null).ToList())
+            {
+                _running.Remove(attempt.AttemptId);
+                _toLaunch.Remove(attempt);
+                var task = _run.Tasks[attempt.TaskId];
+                _x._slots.Release(_slotOwner, task.Pool, task.PoolSlots);
+                attempt.Detach.Cancel();
+            }
         }
 
         private AttemptRecord EndedAttempt(TaskInstanceRecord inst, string reason, DateTimeOffset now) =>
@@ -229,6 +293,7 @@ internal sealed partial class RunExecutor
                 Complete(ended);
             }
 
+            DetachWorkersAttempts();
             foreach (var notStarted in _toLaunch)
             {
                 _finished.Writer.TryWrite(new AttemptFinished(notStarted, TaskResult.Failed(Interrupted), Now));
@@ -279,9 +344,13 @@ internal sealed partial class RunExecutor
             var again = await _x._store.ClaimRunAsync(_claim.DagId, _claim.RunId, _x._lease.OwnerId, Now, CancellationToken.None).ConfigureAwait(false);
             if (again is null)
             {
-                foreach (var id in _running.Keys)
+                foreach (var (id, running) in _running)
                 {
-                    _x._options.Preempted[id] = 0;
+                    // A worker's attempt is not stopped: whoever holds the run now awaits it (see ReattachAsync).
+                    if (running.Queue is null)
+                    {
+                        _x._options.Preempted[id] = 0;
+                    }
                 }
 
                 await AbandonAsync(ChangedElsewhere).ConfigureAwait(false);
@@ -335,6 +404,8 @@ internal sealed partial class RunExecutor
         /// <summary>Stops every running attempt and waits (a bounded time) for their processes to end; writes nothing.</summary>
         private async Task AbandonAsync(string reason)
         {
+            // The run's new owner awaits the workers' attempts itself.
+            DetachWorkersAttempts();
             foreach (var notStarted in _toLaunch)
             {
                 _running.Remove(notStarted.AttemptId);

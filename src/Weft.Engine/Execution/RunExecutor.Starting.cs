@@ -86,11 +86,19 @@ internal sealed partial class RunExecutor
                 return;
             }
 
-            var logPath = TaskLogPaths.For(_x._options.Home, inst.DagId, inst.RunId, task.Id, tryNumber);
+            // A worker's attempt is queued in the same fenced batch that records it as running; its log is the
+            // worker's, shipped to the database, so no path of this machine is recorded for it.
+            var queue = _x._options.Remote is null ? null : _x._options.QueueFor(task);
+            var logPath = queue is null ? TaskLogPaths.For(_x._options.Home, inst.DagId, inst.RunId, task.Id, tryNumber) : null;
             _batch.AttemptsStarted.Add(new AttemptRecord(attemptId, inst.DagId, inst.RunId, task.Id, tryNumber, TaskState.Running, _claim.Owner, now, null, null, null, null, logPath));
+            if (queue is not null)
+            {
+                _batch.AttemptsQueued.Add(new QueuedAttempt(attemptId, inst.DagId, inst.RunId, task.Id, tryNumber, queue, now) { RunEpoch = _claim.Epoch });
+            }
+
             _run.Update(running);
             var timeout = task.Timeout is { } t ? new CancellationTokenSource(t, _x._time) : null;
-            var attempt = new RunningAttempt(task.Id, attemptId, new CancellationTokenSource(), timeout, task.Timeout) { TryNumber = tryNumber, StartedAt = now };
+            var attempt = new RunningAttempt(task.Id, attemptId, new CancellationTokenSource(), timeout, task.Timeout) { TryNumber = tryNumber, StartedAt = now, Queue = queue };
             _running[attemptId] = attempt;
             _toLaunch.Add(attempt);
             _observer.TaskStarted(running);
@@ -101,6 +109,12 @@ internal sealed partial class RunExecutor
         {
             foreach (var attempt in _toLaunch)
             {
+                if (attempt.Queue is not null)
+                {
+                    _ = Task.Run(() => AwaitWorkerAsync(attempt));
+                    continue;
+                }
+
                 var task = _run.Tasks[attempt.TaskId];
                 var inst = _run.Instances[attempt.TaskId];
                 var masker = _x._options.Masker();
@@ -134,6 +148,26 @@ internal sealed partial class RunExecutor
         }
 
         private IReadOnlyDictionary<string, System.Text.Json.JsonElement>? _params;
+
+        /// <summary>Awaits the result a worker writes for the attempt; stopping it (timeout, fail-fast, an operator) asks the worker to stop it.</summary>
+        private async Task AwaitWorkerAsync(RunningAttempt attempt)
+        {
+            using var linked = attempt.Timeout is null
+                ? CancellationTokenSource.CreateLinkedTokenSource(attempt.Stop.Token)
+                : CancellationTokenSource.CreateLinkedTokenSource(attempt.Stop.Token, attempt.Timeout.Token);
+            TaskResult result;
+            try
+            {
+                result = await _x._options.Remote!.WaitAsync(attempt.AttemptId, linked.Token, attempt.Detach.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (attempt.Detach.IsCancellationRequested)
+            {
+                // Left to whoever claims the run next; this loop no longer waits for it.
+                return;
+            }
+
+            _finished.Writer.TryWrite(new AttemptFinished(attempt, result, _x._time.GetUtcNow()));
+        }
 
         private async Task RunAttemptAsync(ITaskRunner runner, TaskExecutionContext context, RunningAttempt attempt, SecretMasker masker, FileTaskLog file)
         {

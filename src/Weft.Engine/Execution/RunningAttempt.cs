@@ -21,6 +21,12 @@ internal sealed class RunningAttempt(string taskId, string attemptId, Cancellati
 
     public DateTimeOffset StartedAt { get; init; }
 
+    /// <summary>The queue a worker takes it from; null when it runs in this process.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>Cancelled to stop awaiting a worker's attempt without stopping it: whoever claims the run next takes it up.</summary>
+    public CancellationTokenSource Detach { get; } = new();
+
     /// <summary>Why the attempt was stopped, when the executor stopped it.</summary>
     public string? StopReason { get; set; }
 
@@ -30,6 +36,7 @@ internal sealed class RunningAttempt(string taskId, string attemptId, Cancellati
     {
         Stop.Dispose();
         Timeout?.Dispose();
+        Detach.Dispose();
     }
 }
 

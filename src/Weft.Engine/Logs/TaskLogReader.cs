@@ -10,7 +10,19 @@ internal static class TaskLogReader
 
     /// <summary>The lines written so far; nothing when the file does not exist (an attempt that logged nothing).</summary>
     public static IAsyncEnumerable<string> ReadAsync(string path, CancellationToken cancellationToken) =>
-        FollowAsync(path, static () => true, DefaultPollInterval, cancellationToken);
+        FollowAsync(path, null, static () => true, DefaultPollInterval, cancellationToken);
+
+    /// <summary>
+    /// The lines written so far: from the file when this machine has it, else from the copy a worker shipped to the
+    /// database (<paramref name="stored"/>); nothing when neither exists.
+    /// </summary>
+    public static IAsyncEnumerable<string> ReadAsync(string path, StoredAttemptLog? stored, CancellationToken cancellationToken) =>
+        FollowAsync(path, stored, static () => true, DefaultPollInterval, cancellationToken);
+
+    /// <summary>Follows the log from the file (see the other overload); without one, from <paramref name="stored"/>.</summary>
+    public static IAsyncEnumerable<string> FollowAsync(
+        string path, Func<bool> isFinished, TimeSpan? pollInterval, CancellationToken cancellationToken) =>
+        FollowAsync(path, null, isFinished, pollInterval, cancellationToken);
 
     /// <summary>
     /// Yields lines as they are written until <paramref name="isFinished"/> says the attempt has ended and the
@@ -18,8 +30,9 @@ internal static class TaskLogReader
     /// a line is yielded only once its newline is written, except the last one when the attempt has ended.
     /// </summary>
     public static async IAsyncEnumerable<string> FollowAsync(
-        string path, Func<bool> isFinished, TimeSpan? pollInterval, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string path, StoredAttemptLog? stored, Func<bool> isFinished, TimeSpan? pollInterval, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var storedOffset = 0L;
         var poll = pollInterval ?? DefaultPollInterval;
         var buffer = new byte[16 * 1024];
         var pending = new LineBuffer();
@@ -30,7 +43,18 @@ internal static class TaskLogReader
             {
                 // Asked before reading: whatever was written before the attempt ended is read in this pass.
                 var finished = isFinished();
-                stream ??= TryOpen(path);
+                stream ??= storedOffset == 0 ? TryOpen(path) : null;
+                if (stream is null && stored is not null && await stored.ReadAsync(storedOffset, cancellationToken) is { Length: > 0 } piece)
+                {
+                    // Run by a worker elsewhere: read from the copy it ships to the database.
+                    storedOffset += piece.Length;
+                    pending.Append(piece);
+                    while (pending.TryTakeLine(out var line))
+                    {
+                        yield return line;
+                    }
+                }
+
                 if (stream is not null)
                 {
                     int read;

@@ -38,6 +38,12 @@ internal sealed class OwnerLease : IAsyncDisposable
     /// <summary>Cancelled when the current generation loses its lease; read it again for the next generation.</summary>
     public CancellationToken Fenced => Volatile.Read(ref _generation).Token;
 
+    /// <summary>The queues this owner serves (a worker's), recorded on its row.</summary>
+    public IReadOnlyList<string> Queues { get; private init; } = [];
+
+    /// <summary>The name that starts the owner ids (a worker's <c>--name</c>); the kind when not given.</summary>
+    public string? Name { get; private init; }
+
     /// <summary>The lease settings.</summary>
     public LeaseOptions Options { get; }
 
@@ -48,9 +54,10 @@ internal sealed class OwnerLease : IAsyncDisposable
     public DateTimeOffset RenewedAt => _renewedAt;
 
     /// <summary>Registers the owner and starts renewing its lease.</summary>
-    public static async Task<OwnerLease> StartAsync(IStateStore store, string kind, LeaseOptions options, StoreHealth health, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<OwnerLease> StartAsync(IStateStore store, string kind, LeaseOptions options, StoreHealth health, TimeProvider time, ILogger logger, CancellationToken cancellationToken, IReadOnlyList<string>? queues = null, string? name = null)
     {
-        var lease = new OwnerLease(store, kind, options, health, time, logger);
+        var lease = new OwnerLease(store, kind, options, health, time, logger) { Queues = queues ?? [], Name = name };
+        lease._ownerId = lease.NewId();
         await lease.RegisterAsync(cancellationToken).ConfigureAwait(false);
         lease._heartbeat = Task.Run(lease.HeartbeatAsync, CancellationToken.None);
         return lease;
@@ -60,7 +67,7 @@ internal sealed class OwnerLease : IAsyncDisposable
     {
         var now = _time.GetUtcNow();
         await _store.RegisterOwnerAsync(
-            new OwnerRecord(OwnerId, _kind, LocalProcesses.Host, Environment.ProcessId, LocalProcesses.SelfStart, now, now, now + Options.LeaseDuration),
+            new OwnerRecord(OwnerId, _kind, LocalProcesses.Host, Environment.ProcessId, LocalProcesses.SelfStart, now, now, now + Options.LeaseDuration) { Queues = Queues },
             cancellationToken).ConfigureAwait(false);
         _renewedAt = now;
     }
@@ -91,7 +98,7 @@ internal sealed class OwnerLease : IAsyncDisposable
             if (_generation.IsCancellationRequested)
             {
                 // Fenced: come back under a new id.
-                Volatile.Write(ref _ownerId, NewId(_kind));
+                Volatile.Write(ref _ownerId, NewId());
                 await RegisterAsync(token).ConfigureAwait(false);
                 Volatile.Write(ref _generation, new CancellationTokenSource());
                 Health.Succeeded();
@@ -101,8 +108,11 @@ internal sealed class OwnerLease : IAsyncDisposable
 
             // Bounded by the time left on the lease: a store call that hangs past it is as good as failed.
             using var bound = CancellationTokenSource.CreateLinkedTokenSource(token);
-            bound.CancelAfter(Max(TimeSpan.FromSeconds(1), _renewedAt + Options.LeaseDuration - Options.FenceMargin - now));
-            if (await _store.RenewOwnerAsync(OwnerId, now, now + Options.LeaseDuration, bound.Token).ConfigureAwait(false))
+            var left = Max(TimeSpan.FromSeconds(1), _renewedAt + Options.LeaseDuration - Options.FenceMargin - now);
+            bound.CancelAfter(left);
+            // Given up on after that time even when the driver does not honour the cancellation (a silent partition can
+            // hold a connection's cancel request as long as the read it cancels): the call is left to end on its own.
+            if (await _store.RenewOwnerAsync(OwnerId, now, now + Options.LeaseDuration, bound.Token).WaitAsync(left, _time, token).ConfigureAwait(false))
             {
                 _renewedAt = now;
                 Health.Succeeded();
@@ -136,6 +146,8 @@ internal sealed class OwnerLease : IAsyncDisposable
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private string NewId() => NewId(Name ?? _kind);
 
     private static string NewId(string kind) =>
         $"{kind}:{LocalProcesses.Host}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";

@@ -104,4 +104,52 @@ public interface IStateStore : IAsyncDisposable
 
     /// <summary>Events (audit, SLA misses), newest first.</summary>
     Task<PagedResult<EventRecord>> ListEventsAsync(int limit, int offset, CancellationToken cancellationToken);
+
+    // ---- the attempt queue (workers) -------------------------------------------------------------------
+
+    /// <summary>
+    /// Takes up to <paramref name="max"/> queued attempts of <paramref name="queues"/> for <paramref name="worker"/>, oldest
+    /// first; attempts another worker is taking at the same instant are skipped, never waited for or taken twice. A
+    /// worker whose lease does not hold at <paramref name="now"/> (or that is not registered) takes nothing.
+    /// </summary>
+    Task<IReadOnlyList<QueuedAttempt>> ClaimQueuedAsync(string worker, IReadOnlyList<string> queues, int max, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Records the process a worker started for a claimed attempt (on the queue entry and the attempt's row); false when the worker no longer holds it.</summary>
+    Task<bool> RecordQueuedProcessAsync(string attemptId, string worker, ProcessIdentity process, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a worker's result, fenced: only while the attempt is still claimed by <paramref name="worker"/> and the
+    /// worker's lease holds at <paramref name="now"/>. False when refused (the attempt was taken back as lost, or withdrawn).
+    /// </summary>
+    Task<bool> CompleteQueuedAsync(string attemptId, string worker, string resultJson, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The queue entries of these attempts (missing ones are left out), each with its worker's lease.</summary>
+    Task<IReadOnlyList<QueueEntry>> GetQueuedAsync(IReadOnlyCollection<string> attemptIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The claimed entries of one worker; or, with no worker given, every claimed entry and every entry taken back as
+    /// lost (kept until a worker on its process's machine killed what it left); each with its worker's lease.
+    /// </summary>
+    Task<IReadOnlyList<QueueEntry>> ListClaimedAsync(string? worker, CancellationToken cancellationToken);
+
+    /// <summary>Removes a queue entry (a lost one whose leftovers were killed).</summary>
+    Task RemoveQueuedAsync(string attemptId, CancellationToken cancellationToken);
+
+    /// <summary>Takes an attempt back from <paramref name="worker"/> as lost; false when it is no longer claimed by it (done already, say).</summary>
+    Task<bool> MarkQueuedLostAsync(string attemptId, string worker, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stops a queued attempt: one no worker took yet is withdrawn (true); a claimed one gets its cancel flag, which its
+    /// worker acts on (false).
+    /// </summary>
+    Task<bool> CancelQueuedAsync(string attemptId, CancellationToken cancellationToken);
+
+    /// <summary>How many attempts wait in each queue (queues with none are left out).</summary>
+    Task<IReadOnlyDictionary<string, int>> CountQueuedAsync(CancellationToken cancellationToken);
+
+    /// <summary>Appends a piece of a worker's attempt log, starting at byte <paramref name="offset"/> of the log (a piece already stored is kept).</summary>
+    Task AppendLogAsync(string attemptId, long offset, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken);
+
+    /// <summary>The stored log of an attempt from byte <paramref name="offset"/> on; null when nothing of it is stored.</summary>
+    Task<byte[]?> ReadLogAsync(string attemptId, long offset, CancellationToken cancellationToken);
 }

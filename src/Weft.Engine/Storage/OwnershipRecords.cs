@@ -18,7 +18,11 @@ public sealed record OwnerRecord(
     long ProcessStart,
     DateTimeOffset StartedAt,
     DateTimeOffset HeartbeatAt,
-    DateTimeOffset LeaseExpiresAt);
+    DateTimeOffset LeaseExpiresAt)
+{
+    /// <summary>The queues a worker serves; empty for owners that take no queued attempts.</summary>
+    public IReadOnlyList<string> Queues { get; init; } = [];
+}
 
 /// <summary>
 /// The right to write a run's state: held by <paramref name="Owner"/> under <paramref name="Epoch"/>, which grows by one

@@ -37,10 +37,15 @@ public sealed class StateBatch
     public List<EventRecord> Events { get; } = [];
     /// <summary>Process identities of running attempts to record.</summary>
     public List<AttemptProcess> AttemptProcesses { get; } = [];
+    /// <summary>Attempts to hand to workers (inserted into the attempt queue).</summary>
+    public List<QueuedAttempt> AttemptsQueued { get; } = [];
+    /// <summary>Queue entries whose end the run recorded (removed from the attempt queue).</summary>
+    public List<string> QueueEntriesDone { get; } = [];
 
     /// <summary>True when there is nothing to write.</summary>
     public bool IsEmpty => Runs.Count == 0 && TaskInstances.Count == 0 && AttemptsStarted.Count == 0 && AttemptsEnded.Count == 0 && Events.Count == 0
-        && AttemptProcesses.Count == 0 && RunsPreempted.Count == 0 && !ReleaseClaim;
+        && AttemptProcesses.Count == 0 && RunsPreempted.Count == 0 && !ReleaseClaim
+        && AttemptsQueued.Count == 0 && QueueEntriesDone.Count == 0;
 
     /// <summary>Empties the batch for reuse.</summary>
     public void Clear()
@@ -51,6 +56,8 @@ public sealed class StateBatch
         AttemptsEnded.Clear();
         Events.Clear();
         AttemptProcesses.Clear();
+        AttemptsQueued.Clear();
+        QueueEntriesDone.Clear();
         RunsPreempted.Clear();
         ReleaseClaim = false;
     }

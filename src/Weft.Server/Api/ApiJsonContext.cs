@@ -37,6 +37,7 @@ namespace Weft.Server.Api;
 [JsonSerializable(typeof(EventCollection))]
 [JsonSerializable(typeof(WorkerResponse))]
 [JsonSerializable(typeof(WorkerCollection))]
+[JsonSerializable(typeof(WorkerAttemptResponse))]
 [JsonSerializable(typeof(ComponentHealth))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(RootResponse))]

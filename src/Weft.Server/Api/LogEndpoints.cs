@@ -60,7 +60,7 @@ internal static class LogEndpoints
         if (follow != true)
         {
             var text = new StringBuilder();
-            await foreach (var line in TaskLogReader.ReadAsync(path, cancellationToken))
+            await foreach (var line in TaskLogReader.ReadAsync(path, new StoredAttemptLog(store, dagId, runId, taskId, tryNumber), cancellationToken))
             {
                 text.Append(masker.Mask(line)).Append('\n');
             }
@@ -108,7 +108,7 @@ internal static class LogEndpoints
 
         try
         {
-            await foreach (var line in TaskLogReader.FollowAsync(path, () => Volatile.Read(ref finished) || watcher.IsFaulted, Poll, cancellationToken))
+            await foreach (var line in TaskLogReader.FollowAsync(path, new StoredAttemptLog(store, dagId, runId, taskId, tryNumber), () => Volatile.Read(ref finished) || watcher.IsFaulted, Poll, cancellationToken))
             {
                 yield return new SseItem<string>(masker.Mask(line));
             }

@@ -112,14 +112,20 @@ internal static class StatusEndpoints
     {
         var now = time.GetUtcNow();
         var owners = await store.ListOwnersAsync(cancellationToken);
+        var held = (await store.ListClaimedAsync(null, cancellationToken))
+            .Where(e => e.State == QueueState.Claimed && e.Worker is not null)
+            .ToLookup(e => e.Worker!, StringComparer.Ordinal);
         var self = execution.Executor?.Lease.OwnerId;
         var workers = owners
             .Where(o => o.LeaseExpiresAt > now)
-            .Select(o => new WorkerResponse(o.OwnerId, o.Kind, ["*"], o.OwnerId == self ? execution.Loop?.Dispatcher?.ActiveRuns ?? 0 : 0, o.HeartbeatAt)
+            .Select(o => new WorkerResponse(o.OwnerId, o.Kind, o.Queues.Count > 0 ? o.Queues : ["*"], o.OwnerId == self ? execution.Loop?.Dispatcher?.ActiveRuns ?? 0 : 0, o.HeartbeatAt)
             {
                 Host = o.Host,
                 Pid = o.Pid,
                 LeaseExpiresAt = o.LeaseExpiresAt,
+                RunningAttempts = held[o.OwnerId]
+                    .Select(e => new WorkerAttemptResponse(e.Attempt.AttemptId, e.Attempt.DagId, e.Attempt.RunId, e.Attempt.TaskId, e.Attempt.TryNumber, e.Attempt.Queue, e.ClaimedAt))
+                    .ToList(),
             })
             .ToList();
         return TypedResults.Ok(new WorkerCollection(workers, workers.Count));

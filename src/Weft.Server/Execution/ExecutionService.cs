@@ -84,7 +84,13 @@ internal sealed class ExecutionService(
             {
                 return await Executor.StartAsync(
                     environment.Store,
-                    new ExecutorSettings { Kind = "server", Home = environment.Home, TasksDir = Path.GetFullPath(settings.TasksDir ?? "tasks") },
+                    new ExecutorSettings
+                    {
+                        Kind = "server",
+                        Home = environment.Home,
+                        TasksDir = Path.GetFullPath(settings.TasksDir ?? "tasks"),
+                        Placement = settings.LocalTasks ? TaskPlacement.NamedQueues : TaskPlacement.Workers,
+                    },
                     environment.Time,
                     logger,
                     stoppingToken);

@@ -37,6 +37,9 @@ internal sealed class ServerOptions
     /// <summary>False when another component (a scheduler, remote workers) runs the queued runs.</summary>
     public bool ExecutorEnabled { get; set; } = true;
 
+    /// <summary>False to hand every task to workers (queue <c>default</c> when it names none); true runs tasks without a queue in this process.</summary>
+    public bool LocalTasks { get; set; } = true;
+
     /// <summary>Runs the executor drives at once, over all DAGs.</summary>
     public int MaxActiveRuns { get; set; } = 32;
 

@@ -55,5 +55,8 @@ internal sealed class WeftMetrics : IDisposable
         Volatile.Write(ref _activeRuns, active);
     }
 
+    /// <summary>The meter, for instruments defined elsewhere (<see cref="QueueGauges"/>).</summary>
+    public Meter Meter => _meter;
+
     public void Dispose() => _meter.Dispose();
 }

@@ -895,6 +895,17 @@ export interface components {
             logical_date: null | string;
             run_id: null | string;
         };
+        WorkerAttemptResponse: {
+            attempt_id: string;
+            dag_id: string;
+            run_id: string;
+            task_id: string;
+            /** Format: int32 */
+            try_number: number | string;
+            queue: string;
+            /** Format: date-time */
+            claimed_at: null | string;
+        };
         WorkerCollection: {
             workers: components["schemas"]["WorkerResponse"][];
             /** Format: int32 */
@@ -913,6 +924,7 @@ export interface components {
             pid?: null | number | string;
             /** Format: date-time */
             lease_expires_at?: null | string;
+            running_attempts?: components["schemas"]["WorkerAttemptResponse"][];
         };
     };
     responses: never;

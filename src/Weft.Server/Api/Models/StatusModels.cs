@@ -17,7 +17,13 @@ internal sealed record WorkerResponse(string Name, string Kind, IReadOnlyList<st
 
     /// <summary>Until when its lease holds; after that its work is taken up by others.</summary>
     public DateTimeOffset? LeaseExpiresAt { get; init; }
+
+    /// <summary>The queued attempts it holds now (a worker's).</summary>
+    public IReadOnlyList<WorkerAttemptResponse> RunningAttempts { get; init; } = [];
 }
+
+/// <summary>An attempt a worker holds.</summary>
+internal sealed record WorkerAttemptResponse(string AttemptId, string DagId, string RunId, string TaskId, int TryNumber, string Queue, DateTimeOffset? ClaimedAt);
 
 /// <summary>A page of workers.</summary>
 internal sealed record WorkerCollection(IReadOnlyList<WorkerResponse> Workers, int TotalEntries);
