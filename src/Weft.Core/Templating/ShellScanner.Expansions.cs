@@ -17,7 +17,13 @@ internal sealed partial class ShellScanner
     }
 
     /// <summary>After an opening double quote: <c>$</c>, backticks and backslashes stay special.</summary>
-    private int DoubleQuoted(int i)
+    private int DoubleQuoted(int i) => Expanded(i, '"', heredoc: false);
+
+    /// <summary>
+    /// Text where <c>$</c>, backticks and backslashes are special and nothing else is, up to and past
+    /// <paramref name="end"/>: inside double quotes, or one line of a here-document with an unquoted delimiter.
+    /// </summary>
+    private int Expanded(int i, char end, bool heredoc)
     {
         while (i < _s.Length)
         {
@@ -28,19 +34,23 @@ internal sealed partial class ShellScanner
                 continue;
             }
 
-            switch (_s[i])
+            var c = _s[i];
+            if (c == end)
             {
-                case '"':
-                    return i + 1;
+                return i + 1;
+            }
+
+            switch (c)
+            {
                 case '\\':
                     if (IsSlot(i + 1)) Set(i + 1, ShellPlacement.Refuse(Messages.Backslash));
                     i += 2;
                     break;
                 case '$':
-                    i = Dollar(i, quoted: true, heredoc: false);
+                    i = Dollar(i, quoted: true, heredoc: heredoc);
                     break;
                 case '`':
-                    i = Backtick(i + 1, inDouble: true);
+                    i = Backtick(i + 1, inDouble: !heredoc);
                     break;
                 default:
                     i++;

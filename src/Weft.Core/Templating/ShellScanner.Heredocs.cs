@@ -88,37 +88,5 @@ internal sealed partial class ShellScanner
     }
 
     /// <summary>One line of a here-document whose delimiter is unquoted: expanded like double quotes, but '"' is plain.</summary>
-    private int HeredocLine(int i)
-    {
-        while (i < _s.Length)
-        {
-            if (IsSlot(i))
-            {
-                Set(i, new ShellPlacement(ShellPlacementKind.Expanded));
-                i++;
-                continue;
-            }
-
-            switch (_s[i])
-            {
-                case '\n':
-                    return i + 1;
-                case '\\':
-                    if (IsSlot(i + 1)) Set(i + 1, ShellPlacement.Refuse(Messages.Backslash));
-                    i += 2;
-                    break;
-                case '$':
-                    i = Dollar(i, quoted: true, heredoc: true);
-                    break;
-                case '`':
-                    i = Backtick(i + 1, inDouble: false);
-                    break;
-                default:
-                    i++;
-                    break;
-            }
-        }
-
-        return i;
-    }
+    private int HeredocLine(int i) => Expanded(i, '\n', heredoc: true);
 }

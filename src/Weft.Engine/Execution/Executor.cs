@@ -177,7 +177,7 @@ internal sealed class Executor : IAsyncDisposable
 
     /// <summary>
     /// Executes a claimed run to its end and calls its hook. When an operator action elsewhere preempts the claim,
-    /// the attempts running here are stopped, the run is claimed again as it now is and execution goes on.
+    /// the run's loop claims it again as it now is and goes on (stopping only the attempts the change concerns).
     /// Cancelling interrupts the run: it stays resumable and its claim is released.
     /// </summary>
     /// <exception cref="ClaimLostException">Another live owner took the run over.</exception>
@@ -185,40 +185,31 @@ internal sealed class Executor : IAsyncDisposable
     public async Task<RunSnapshot> ExecuteAsync(DagDefinition dag, ClaimedRun claimed, IRunObserver? observer, CancellationToken cancellationToken)
     {
         await LoadSecretsAsync(cancellationToken).ConfigureAwait(false);
-        while (true)
+        RunSnapshot result;
+        try
         {
-            RunSnapshot result;
-            try
-            {
-                result = await _runs.ExecuteAsync(dag, claimed, observer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ClaimLostException lost)
-            {
-                if (await Store.GetRunAsync(lost.Claim.DagId, lost.Claim.RunId, CancellationToken.None).ConfigureAwait(false) is { } now
-                    && now.Run.State is RunState.Success or RunState.Failed)
-                {
-                    // Finished elsewhere (an operator marked it) while it ran here: that is its result.
-                    return now;
-                }
-
-                var again = await Store.ClaimRunAsync(lost.Claim.DagId, lost.Claim.RunId, Lease.OwnerId, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-                if (again is null)
-                {
-                    throw;
-                }
-
-                _logger.LogInformation("Run {RunId} of DAG {DagId} was changed elsewhere; going on from its new state", lost.Claim.RunId, lost.Claim.DagId);
-                claimed = again;
-                continue;
-            }
-
-            if (result.Run.State is RunState.Success or RunState.Failed)
-            {
-                await RunHooks.InvokeAsync(dag, result, _logger, CancellationToken.None).ConfigureAwait(false);
-            }
-
-            return result;
+            // A run changed elsewhere is claimed again by its own loop (it keeps what still holds); what reaches here
+            // is a run that could not be claimed again.
+            result = await _runs.ExecuteAsync(dag, claimed, observer, cancellationToken).ConfigureAwait(false);
         }
+        catch (ClaimLostException lost)
+        {
+            if (await Store.GetRunAsync(lost.Claim.DagId, lost.Claim.RunId, CancellationToken.None).ConfigureAwait(false) is { } now
+                && now.Run.State is RunState.Success or RunState.Failed)
+            {
+                // Finished elsewhere (an operator marked it) while it ran here: that is its result.
+                return now;
+            }
+
+            throw;
+        }
+
+        if (result.Run.State is RunState.Success or RunState.Failed)
+        {
+            await RunHooks.InvokeAsync(dag, result, _logger, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     /// <summary>Passes what the database says of the runs' claims to the runs executing here (see <see cref="RunExecutor.NoticeClaims"/>).</summary>

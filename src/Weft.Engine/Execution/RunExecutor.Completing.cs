@@ -223,7 +223,20 @@ internal sealed partial class RunExecutor
         /// <summary>Stops every running attempt and records them as interrupted; the claim is released and the run stays resumable.</summary>
         private async Task InterruptAsync(CancellationToken fenced)
         {
-            // Workers' attempts go on: whoever claims the run next awaits them again.
+            // Attempts that did not stop in time stay recorded as running; resume treats them as lost.
+            await StopAttemptsAsync().ConfigureAwait(false);
+            _batch.ReleaseClaim = true;
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(fenced);
+            bounded.CancelAfter(TimeSpan.FromSeconds(10));
+            await CommitAsync(bounded.Token).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Stops every attempt running here as interrupted (workers' attempts go on: whoever claims the run next
+        /// awaits them again) and records their ends, waiting at most 10 s for their processes.
+        /// </summary>
+        private async Task StopAttemptsAsync()
+        {
             DetachWorkersAttempts();
             foreach (var notStarted in _toLaunch)
             {
@@ -243,19 +256,13 @@ internal sealed partial class RunExecutor
             {
                 while (_running.Count > 0)
                 {
-                    var done = await _finished.Reader.ReadAsync(patience.Token).ConfigureAwait(false);
-                    Complete(done);
+                    Complete(await _finished.Reader.ReadAsync(patience.Token).ConfigureAwait(false));
                 }
             }
             catch (OperationCanceledException)
             {
-                // Attempts that did not stop in time stay recorded as running; resume treats them as lost.
+                // Left recorded as running: whoever claims the run next kills what is left and runs them again.
             }
-
-            _batch.ReleaseClaim = true;
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(fenced);
-            bounded.CancelAfter(TimeSpan.FromSeconds(10));
-            await CommitAsync(bounded.Token).ConfigureAwait(false);
         }
     }
 }
