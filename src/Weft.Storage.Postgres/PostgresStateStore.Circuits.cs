@@ -1,5 +1,6 @@
 using Npgsql;
 using Weft.Engine.Storage;
+using static Weft.Engine.Storage.StoredValues;
 using static Weft.Storage.Postgres.PostgresValues;
 
 namespace Weft.Storage.Postgres;

@@ -3,6 +3,7 @@ using Weft.Core.Runs;
 using Weft.Engine.Json;
 using Weft.Engine.Storage;
 using Weft.Storage.Sqlite.Statements;
+using static Weft.Engine.Storage.StoredValues;
 using static Weft.Storage.Sqlite.SqliteValues;
 
 namespace Weft.Storage.Sqlite;

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Weft.Core.Runs;
 using Weft.Engine.Storage;
 using Weft.Storage.Sqlite.Statements;
+using static Weft.Engine.Storage.StoredValues;
 using static Weft.Storage.Sqlite.SqliteValues;
 
 namespace Weft.Storage.Sqlite;

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Weft.Engine.Storage;
+using static Weft.Engine.Storage.StoredValues;
 using static Weft.Storage.Sqlite.SqliteValues;
 
 namespace Weft.Storage.Sqlite;

@@ -1,6 +1,7 @@
 using Npgsql;
 using Weft.Core.Runs;
 using Weft.Engine.Storage;
+using static Weft.Engine.Storage.StoredValues;
 using static Weft.Storage.Postgres.PostgresValues;
 
 namespace Weft.Storage.Postgres.Statements;

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Weft.Core.Runs;
 using Weft.Engine.Storage;
+using static Weft.Engine.Storage.StoredValues;
 using static Weft.Storage.Sqlite.SqliteValues;
 
 namespace Weft.Storage.Sqlite.Statements;
