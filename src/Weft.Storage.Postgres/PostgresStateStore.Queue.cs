@@ -50,45 +50,76 @@ public sealed partial class PostgresStateStore
     }
 
     /// <inheritdoc />
-    public Task<bool> RecordQueuedProcessAsync(string attemptId, string worker, ProcessIdentity process, CancellationToken cancellationToken)
+    /// <remarks>
+    /// One <see cref="NpgsqlBatch"/> without an explicit transaction: one round trip, and PostgreSQL runs its statements
+    /// as one implicit transaction. Results are written through <c>unnest</c>, each row fenced by the same conditions as
+    /// a single one; the notification that results were written is sent once per report (identical notifications of one
+    /// transaction are folded into one).
+    /// </remarks>
+    public Task<IReadOnlySet<string>> ReportQueuedAsync(string worker, IReadOnlyList<QueuedProcess> processes, IReadOnlyList<QueuedResult> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(process);
-        return WriteAsync(async (connection, transaction) =>
+        ArgumentException.ThrowIfNullOrWhiteSpace(worker);
+        ArgumentNullException.ThrowIfNull(processes);
+        ArgumentNullException.ThrowIfNull(results);
+        if (processes.Count == 0 && results.Count == 0)
         {
-            await using (var entry = Command(connection, transaction, """
-                UPDATE attempt_queue SET host = $2, pid = $3, process_start = $4, process_group = $5
-                WHERE attempt_id = $1 AND worker = $6 AND state = 'claimed'
-                """, attemptId, process.Host, process.Pid, process.ProcessStart, process.ProcessGroup, worker))
+            return Task.FromResult<IReadOnlySet<string>>(new HashSet<string>(StringComparer.Ordinal));
+        }
+
+        return OnceAsync<IReadOnlySet<string>>(async connection =>
+        {
+            await using var batch = new NpgsqlBatch(connection);
+            if (processes.Count > 0)
             {
-                if (await entry.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
-                {
-                    return false;
-                }
+                batch.BatchCommands.Add(BatchCommand("""
+                    WITH held AS (
+                        UPDATE attempt_queue AS q SET host = p.host, pid = p.pid, process_start = p.start, process_group = p.grp
+                        FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::int[]) AS p(id, host, pid, start, grp)
+                        WHERE q.attempt_id = p.id AND q.worker = $6 AND q.state = 'claimed'
+                        RETURNING q.attempt_id, p.host, p.pid, p.start, p.grp)
+                    UPDATE task_attempts AS t SET host = held.host, pid = held.pid, process_start = held.start, process_group = held.grp
+                    FROM held WHERE t.attempt_id = held.attempt_id
+                    """,
+                    processes.Select(p => p.AttemptId).ToArray(),
+                    processes.Select(p => p.Process.Host).ToArray(),
+                    processes.Select(p => p.Process.Pid).ToArray(),
+                    processes.Select(p => p.Process.ProcessStart).ToArray(),
+                    processes.Select(p => p.Process.ProcessGroup).ToArray(),
+                    worker));
             }
 
-            await using var attempt = Command(connection, transaction,
-                "UPDATE task_attempts SET host = $2, pid = $3, process_start = $4, process_group = $5 WHERE attempt_id = $1",
-                attemptId, process.Host, process.Pid, process.ProcessStart, process.ProcessGroup);
-            await attempt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return true;
+            if (results.Count > 0)
+            {
+                batch.BatchCommands.Add(BatchCommand("""
+                    WITH done AS (
+                        UPDATE attempt_queue AS q SET state = 'done', result_json = r.json
+                        FROM unnest($1::text[], $2::text[]) AS r(id, json)
+                        WHERE q.attempt_id = r.id AND q.worker = $3 AND q.state = 'claimed'
+                          AND EXISTS (SELECT 1 FROM owners o WHERE o.owner_id = $3 AND o.lease_expires_at > $4)
+                        RETURNING q.attempt_id)
+                    SELECT attempt_id, pg_notify($5, '') IS NULL FROM done
+                    """,
+                    results.Select(r => r.AttemptId).ToArray(),
+                    results.Select(r => r.ResultJson).ToArray(),
+                    worker,
+                    ToDb(now),
+                    DoneChannel));
+            }
+
+            var accepted = new HashSet<string>(StringComparer.Ordinal);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    accepted.Add(reader.GetString(0));
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+
+            return accepted;
         }, cancellationToken);
     }
-
-    /// <inheritdoc />
-    public Task<bool> CompleteQueuedAsync(string attemptId, string worker, string resultJson, DateTimeOffset now, CancellationToken cancellationToken) =>
-        OnceAsync(async connection =>
-        {
-            // One statement: the fence (still claimed by this worker, whose lease holds) and the notification commit together.
-            await using var complete = Command(connection, null, """
-                WITH done AS (
-                    UPDATE attempt_queue SET state = 'done', result_json = $3
-                    WHERE attempt_id = $1 AND worker = $2 AND state = 'claimed'
-                      AND EXISTS (SELECT 1 FROM owners o WHERE o.owner_id = $2 AND o.lease_expires_at > $4)
-                    RETURNING attempt_id)
-                SELECT count(pg_notify($5, attempt_id)) FROM done
-                """, attemptId, worker, resultJson, ToDb(now), DoneChannel);
-            return await complete.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long n && n > 0;
-        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<QueueEntry>> GetQueuedAsync(IReadOnlyCollection<string> attemptIds, CancellationToken cancellationToken)

@@ -57,27 +57,64 @@ public sealed partial class SqliteStateStore
     }
 
     /// <inheritdoc />
-    public Task<bool> RecordQueuedProcessAsync(string attemptId, string worker, ProcessIdentity process, CancellationToken cancellationToken)
+    public Task<IReadOnlySet<string>> ReportQueuedAsync(string worker, IReadOnlyList<QueuedProcess> processes, IReadOnlyList<QueuedResult> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(process);
-        return WriteAsync((connection, transaction) =>
+        ArgumentException.ThrowIfNullOrWhiteSpace(worker);
+        ArgumentNullException.ThrowIfNull(processes);
+        ArgumentNullException.ThrowIfNull(results);
+        if (processes.Count == 0 && results.Count == 0)
         {
-            using var entry = Command(connection, transaction, """
-                UPDATE attempt_queue SET host = $host, pid = $pid, process_start = $start, process_group = $group
-                WHERE attempt_id = $attempt_id AND worker = $worker AND state = 'claimed'
-                """);
-            BindProcess(entry, attemptId, process);
-            entry.Parameters.AddWithValue("$worker", worker);
-            if (entry.ExecuteNonQuery() == 0)
+            return Task.FromResult<IReadOnlySet<string>>(new HashSet<string>(StringComparer.Ordinal));
+        }
+
+        return WriteAsync<IReadOnlySet<string>>((connection, transaction) =>
+        {
+            if (processes.Count > 0)
             {
-                return false;
+                using var entry = Command(connection, transaction, """
+                    UPDATE attempt_queue SET host = $host, pid = $pid, process_start = $start, process_group = $group
+                    WHERE attempt_id = $attempt_id AND worker = $worker AND state = 'claimed'
+                    """);
+                using var attempt = Command(connection, transaction,
+                    "UPDATE task_attempts SET host = $host, pid = $pid, process_start = $start, process_group = $group WHERE attempt_id = $attempt_id");
+                foreach (var (attemptId, process) in processes)
+                {
+                    entry.Parameters.Clear();
+                    BindProcess(entry, attemptId, process);
+                    entry.Parameters.AddWithValue("$worker", worker);
+                    if (entry.ExecuteNonQuery() > 0)
+                    {
+                        attempt.Parameters.Clear();
+                        BindProcess(attempt, attemptId, process);
+                        attempt.ExecuteNonQuery();
+                    }
+                }
             }
 
-            using var attempt = Command(connection, transaction,
-                "UPDATE task_attempts SET host = $host, pid = $pid, process_start = $start, process_group = $group WHERE attempt_id = $attempt_id");
-            BindProcess(attempt, attemptId, process);
-            attempt.ExecuteNonQuery();
-            return true;
+            var accepted = new HashSet<string>(StringComparer.Ordinal);
+            if (results.Count > 0)
+            {
+                using var complete = Command(connection, transaction, """
+                    UPDATE attempt_queue SET state = 'done', result_json = $result
+                    WHERE attempt_id = $attempt_id AND worker = $worker AND state = 'claimed'
+                      AND EXISTS (SELECT 1 FROM owners o WHERE o.owner_id = $worker AND o.lease_expires_at > $now)
+                    """);
+                var result = complete.Parameters.Add("$result", SqliteType.Text);
+                var id = complete.Parameters.Add("$attempt_id", SqliteType.Text);
+                complete.Parameters.AddWithValue("$worker", worker);
+                complete.Parameters.AddWithValue("$now", ToDb(now));
+                foreach (var (attemptId, json) in results)
+                {
+                    result.Value = json;
+                    id.Value = attemptId;
+                    if (complete.ExecuteNonQuery() > 0)
+                    {
+                        accepted.Add(attemptId);
+                    }
+                }
+            }
+
+            return accepted;
         }, cancellationToken);
     }
 
@@ -89,22 +126,6 @@ public sealed partial class SqliteStateStore
         command.Parameters.AddWithValue("$start", process.ProcessStart);
         command.Parameters.AddWithValue("$group", process.ProcessGroup);
     }
-
-    /// <inheritdoc />
-    public Task<bool> CompleteQueuedAsync(string attemptId, string worker, string resultJson, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync((connection, transaction) =>
-        {
-            using var complete = Command(connection, transaction, """
-                UPDATE attempt_queue SET state = 'done', result_json = $result
-                WHERE attempt_id = $attempt_id AND worker = $worker AND state = 'claimed'
-                  AND EXISTS (SELECT 1 FROM owners o WHERE o.owner_id = $worker AND o.lease_expires_at > $now)
-                """);
-            complete.Parameters.AddWithValue("$result", resultJson);
-            complete.Parameters.AddWithValue("$attempt_id", attemptId);
-            complete.Parameters.AddWithValue("$worker", worker);
-            complete.Parameters.AddWithValue("$now", ToDb(now));
-            return complete.ExecuteNonQuery() > 0;
-        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<QueueEntry>> GetQueuedAsync(IReadOnlyCollection<string> attemptIds, CancellationToken cancellationToken)

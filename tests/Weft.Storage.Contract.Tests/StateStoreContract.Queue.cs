@@ -98,12 +98,12 @@ public abstract partial class StateStoreContract
         await RegisterWorkerAsync("w2", T0.AddSeconds(30), "gpu");
         await Store.ClaimQueuedAsync("w1", ["gpu"], 3, T0, Ct);
 
-        Assert.False(await Store.CompleteQueuedAsync("a000", "w2", "{}", T0, Ct));
-        Assert.True(await Store.CompleteQueuedAsync("a000", "w1", "{\"outcome\":\"success\"}", T0.AddSeconds(1), Ct));
+        Assert.False(await CompleteAsync("a000", "w2", "{}", T0));
+        Assert.True(await CompleteAsync("a000", "w1", "{\"outcome\":\"success\"}", T0.AddSeconds(1)));
         // Its lease has passed: a late result is refused even before anyone took the attempt back.
-        Assert.False(await Store.CompleteQueuedAsync("a001", "w1", "{}", T0.AddSeconds(31), Ct));
+        Assert.False(await CompleteAsync("a001", "w1", "{}", T0.AddSeconds(31)));
         Assert.True(await Store.MarkQueuedLostAsync("a002", "w1", Ct));
-        Assert.False(await Store.CompleteQueuedAsync("a002", "w1", "{}", T0.AddSeconds(2), Ct));
+        Assert.False(await CompleteAsync("a002", "w1", "{}", T0.AddSeconds(2)));
         Assert.False(await Store.MarkQueuedLostAsync("a000", "w1", Ct));
 
         var entries = (await Store.GetQueuedAsync(["a000", "a001", "a002", "missing"], Ct)).ToDictionary(e => e.Attempt.AttemptId);
@@ -117,14 +117,43 @@ public abstract partial class StateStoreContract
     }
 
     [StoreFact]
+    public async Task Queue_OneReport_WritesProcessesThenResults_EachResultFencedOnItsOwn()
+    {
+        await QueueAttemptsAsync(4);
+        await RegisterWorkerAsync("w1", T0.AddSeconds(30), "gpu");
+        await RegisterWorkerAsync("w2", T0.AddSeconds(30), "gpu");
+        await Store.ClaimQueuedAsync("w1", ["gpu"], 3, T0, Ct);
+        await Store.ClaimQueuedAsync("w2", ["gpu"], 1, T0, Ct);
+        Assert.True(await Store.MarkQueuedLostAsync("a002", "w1", Ct));
+        var process = new ProcessIdentity("host-c", 77, 12, 77);
+
+        var accepted = await Store.ReportQueuedAsync(
+            "w1",
+            [new QueuedProcess("a000", process), new QueuedProcess("a001", process)],
+            [new QueuedResult("a000", "{\"outcome\":\"success\"}"), new QueuedResult("a002", "{}"), new QueuedResult("a003", "{}")],
+            T0.AddSeconds(1),
+            Ct);
+
+        // a000: held, done; a001: held, its process recorded; a002: taken back; a003: another worker's.
+        Assert.Equal(["a000"], accepted.Order());
+        var entries = (await Store.GetQueuedAsync(["a000", "a001", "a002", "a003"], Ct)).ToDictionary(e => e.Attempt.AttemptId);
+        Assert.Equal((QueueState.Done, process), (entries["a000"].State, entries["a000"].Process));
+        Assert.Equal((QueueState.Claimed, process), (entries["a001"].State, entries["a001"].Process));
+        Assert.Equal(QueueState.Lost, entries["a002"].State);
+        Assert.Equal((QueueState.Claimed, "w2"), (entries["a003"].State, entries["a003"].Worker));
+        Assert.Equal(process, (await Store.GetAttemptsAsync("etl", "run_1", "t1", Ct)).Single().Process);
+    }
+
+    [StoreFact]
     public async Task Queue_Cancel_WithdrawsUnclaimed_FlagsClaimed_AndTheRunsEndRemovesEntries()
     {
         var (claim, _) = await QueueAttemptsAsync(2);
         await RegisterWorkerAsync("w1", T0.AddMinutes(1), "gpu");
         await Store.ClaimQueuedAsync("w1", ["gpu"], 1, T0, Ct);
         var process = new ProcessIdentity("host-b", 4321, 99, 4321);
-        Assert.True(await Store.RecordQueuedProcessAsync("a000", "w1", process, Ct));
-        Assert.False(await Store.RecordQueuedProcessAsync("a001", "w1", process, Ct));
+        // Recorded only for an attempt the worker holds.
+        Assert.Empty(await Store.ReportQueuedAsync("w1", [new QueuedProcess("a000", process), new QueuedProcess("a001", process)], [], T0, Ct));
+        Assert.Null((await Store.GetQueuedAsync(["a001"], Ct)).Single().Process);
 
         Assert.False(await Store.CancelQueuedAsync("a000", Ct));
         Assert.True(await Store.CancelQueuedAsync("a001", Ct));
@@ -186,4 +215,7 @@ public abstract partial class StateStoreContract
         var runs = (await Store.ListRunsAsync(new RunQuery("etl"), Ct)).Items;
         Assert.Equal(date, Assert.Single(runs).LogicalDate);
     }
+
+    private async Task<bool> CompleteAsync(string attemptId, string worker, string resultJson, DateTimeOffset now) =>
+        (await Store.ReportQueuedAsync(worker, [], [new QueuedResult(attemptId, resultJson)], now, Ct)).Contains(attemptId);
 }

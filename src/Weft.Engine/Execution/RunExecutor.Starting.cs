@@ -27,8 +27,8 @@ internal sealed partial class RunExecutor
                     continue;
                 }
 
-                // A no-op finishes on the spot and holds no slot.
-                var grant = task.Type == TaskType.Noop ? SlotGrant.Granted : _x._slots.TryAcquire(_slotOwner, task.Pool, task.PoolSlots, task.Priority);
+                // A no-op finishes on the spot and holds no slot (unless a worker takes it).
+                var grant = task.Type == TaskType.Noop && QueueOf(task) is null ? SlotGrant.Granted : _x._slots.TryAcquire(_slotOwner, task.Pool, task.PoolSlots, task.Priority);
                 if (grant != SlotGrant.Granted)
                 {
                     (blocked ??= []).Add(id);
@@ -78,7 +78,8 @@ internal sealed partial class RunExecutor
             };
             _coordinator.MarkRunning(task.Id);
 
-            if (task.Type == TaskType.Noop)
+            var queue = QueueOf(task);
+            if (task.Type == TaskType.Noop && queue is null)
             {
                 // Nothing to run: the attempt starts and ends in the same batch.
                 _batch.AttemptsStarted.Add(new AttemptRecord(attemptId, inst.DagId, inst.RunId, task.Id, tryNumber, TaskState.Success, _claim.Owner, now, now, null, 0, null, null));
@@ -88,7 +89,6 @@ internal sealed partial class RunExecutor
 
             // A worker's attempt is queued in the same fenced batch that records it as running; its log is the
             // worker's, shipped to the database, so no path of this machine is recorded for it.
-            var queue = _x._options.Remote is null ? null : _x._options.QueueFor(task);
             var logPath = queue is null ? TaskLogPaths.For(_x._options.Home, inst.DagId, inst.RunId, task.Id, tryNumber) : null;
             _batch.AttemptsStarted.Add(new AttemptRecord(attemptId, inst.DagId, inst.RunId, task.Id, tryNumber, TaskState.Running, _claim.Owner, now, null, null, null, null, logPath));
             if (queue is not null)
@@ -103,6 +103,9 @@ internal sealed partial class RunExecutor
             _toLaunch.Add(attempt);
             _observer.TaskStarted(running);
         }
+
+        /// <summary>The queue of the workers the task's attempts go to, or null when they run (or end) here.</summary>
+        private string? QueueOf(TaskDefinition task) => _x._options.Remote is null ? null : _x._options.QueueFor(task);
 
         /// <summary>Hands the attempts committed as running to their runners.</summary>
         private void Launch()

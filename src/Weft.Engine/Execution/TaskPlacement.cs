@@ -3,8 +3,9 @@ using Weft.Core.Dags;
 namespace Weft.Engine.Execution;
 
 /// <summary>
-/// Where a run's owner has a task's attempts run. No-op tasks always end in the run's loop and C# delegate tasks always
-/// run in the owner's process (their code lives in its host), whatever the placement.
+/// Where a run's owner has a task's attempts run. C# delegate tasks always run in the owner's process (their code lives
+/// in its host), whatever the placement. A no-op task ends in the run's loop unless it names a queue: then a worker of
+/// that queue takes it like any task (so it stands for a hand-off to that queue that costs nothing else).
 /// </summary>
 internal enum TaskPlacement
 {
@@ -30,7 +31,8 @@ internal static class TaskPlacements
     /// <summary>The queue the task's attempts go to under <paramref name="placement"/>, or null when they run in this process.</summary>
     public static string? QueueFor(TaskPlacement placement, TaskDefinition task)
     {
-        if (placement == TaskPlacement.Local || task.Type is TaskType.Noop or TaskType.Delegate)
+        if (placement == TaskPlacement.Local || task.Type == TaskType.Delegate
+            || task.Type == TaskType.Noop && (string.IsNullOrEmpty(task.Queue) || task.Queue == DefaultQueue))
         {
             return null;
         }

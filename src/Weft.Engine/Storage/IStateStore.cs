@@ -114,14 +114,14 @@ public interface IStateStore : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<QueuedAttempt>> ClaimQueuedAsync(string worker, IReadOnlyList<string> queues, int max, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Records the process a worker started for a claimed attempt (on the queue entry and the attempt's row); false when the worker no longer holds it.</summary>
-    Task<bool> RecordQueuedProcessAsync(string attemptId, string worker, ProcessIdentity process, CancellationToken cancellationToken);
-
     /// <summary>
-    /// Writes a worker's result, fenced: only while the attempt is still claimed by <paramref name="worker"/> and the
-    /// worker's lease holds at <paramref name="now"/>. False when refused (the attempt was taken back as lost, or withdrawn).
+    /// Writes what a worker reports, together (one round trip where the database allows): first the processes it started
+    /// (on the queue entry and the attempt's row; only for attempts it still holds), then its results, fenced: each only
+    /// while its attempt is still claimed by <paramref name="worker"/> and the worker's lease holds at
+    /// <paramref name="now"/>. Returns the attempts whose result was accepted; the others were refused (taken back as lost,
+    /// or withdrawn).
     /// </summary>
-    Task<bool> CompleteQueuedAsync(string attemptId, string worker, string resultJson, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<IReadOnlySet<string>> ReportQueuedAsync(string worker, IReadOnlyList<QueuedProcess> processes, IReadOnlyList<QueuedResult> results, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The queue entries of these attempts (missing ones are left out), each with its worker's lease.</summary>
     Task<IReadOnlyList<QueueEntry>> GetQueuedAsync(IReadOnlyCollection<string> attemptIds, CancellationToken cancellationToken);

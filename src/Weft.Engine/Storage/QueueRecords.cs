@@ -48,3 +48,9 @@ public sealed record QueueEntry(
     /// <summary>The attempt's process on its worker's machine, once started.</summary>
     public ProcessIdentity? Process { get; init; }
 }
+
+/// <summary>A process a worker started for an attempt it holds.</summary>
+public sealed record QueuedProcess(string AttemptId, ProcessIdentity Process);
+
+/// <summary>A worker's result for an attempt it holds (see the engine's <c>RemoteResult</c>).</summary>
+public sealed record QueuedResult(string AttemptId, string ResultJson);

@@ -62,8 +62,13 @@ internal sealed class LogShipper : IAsyncDisposable
             }
 
             await using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            if (stream.Length <= _shipped)
+            {
+                return;
+            }
+
             stream.Position = _shipped;
-            var buffer = new byte[MaxPiece];
+            var buffer = new byte[(int)Math.Min(MaxPiece, stream.Length - _shipped)];
             int read;
             while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {

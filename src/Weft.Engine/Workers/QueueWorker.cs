@@ -24,6 +24,7 @@ namespace Weft.Engine.Workers;
 internal sealed class QueueWorker
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan TmpSweepInterval = TimeSpan.FromSeconds(5);
 
     // How soon a stop asked by the run's owner (timeout, fail-fast, an operator) reaches a running attempt.
     private static readonly TimeSpan CancelCheckInterval = TimeSpan.FromMilliseconds(250);
@@ -35,8 +36,14 @@ internal sealed class QueueWorker
     private readonly ConcurrentDictionary<string, Held> _held = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Hash, DagDefinition Dag)> _dags = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string DagId, string RunId), RunRead> _runs = new();
+    private readonly ConcurrentDictionary<(string DagId, string RunId), SemaphoreSlim> _reading = new();
     private readonly HashSet<string> _reaped = new(StringComparer.Ordinal);
+
+    // The runs' WEFT_TMP folders made here: removed once their run has ended (the run's owner removes only its own).
+    private readonly ConcurrentDictionary<(string DagId, string RunId), string> _tmpDirs = new();
+    private DateTimeOffset _lastTmpSweep = DateTimeOffset.MinValue;
     private readonly AsyncSignal _wake = new();
+    private WorkerReports? _reports;
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
     private DateTimeOffset _lastCancelCheck = DateTimeOffset.MinValue;
     private long _refused;
@@ -69,6 +76,8 @@ internal sealed class QueueWorker
     {
         var backoff = TimeSpan.Zero;
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using var reports = new WorkerReports(_executor.Store, _time, _logger);
+        _reports = reports;
         while (!cancellationToken.IsCancellationRequested)
         {
             var claimedAny = false;
@@ -125,6 +134,12 @@ internal sealed class QueueWorker
         {
             _lastSweep = now;
             await SweepAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!_tmpDirs.IsEmpty && now - _lastTmpSweep >= TmpSweepInterval)
+        {
+            _lastTmpSweep = now;
+            await RemoveEndedRunsTmpAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (!_held.IsEmpty && now - _lastCancelCheck >= CancelCheckInterval)
@@ -209,6 +224,33 @@ internal sealed class QueueWorker
         }
     }
 
+    /// <summary>Removes the WEFT_TMP folders of runs that ended (nothing of theirs is held here and they are no longer active).</summary>
+    private async Task RemoveEndedRunsTmpAsync(CancellationToken cancellationToken)
+    {
+        var busy = _held.Values.Select(h => (h.Attempt.DagId, h.Attempt.RunId)).ToHashSet();
+        var idle = _tmpDirs.Keys.Where(k => !busy.Contains(k)).ToList();
+        if (idle.Count == 0)
+        {
+            return;
+        }
+
+        var active = (await _executor.Store.ListActiveRunsAsync(cancellationToken).ConfigureAwait(false)).Select(r => (r.DagId, r.RunId)).ToHashSet();
+        foreach (var key in idle.Where(k => !active.Contains(k)))
+        {
+            if (_tmpDirs.TryRemove(key, out var dir))
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    _logger.LogDebug("Could not remove {TmpDir}: {Message}", dir, ex.Message);
+                }
+            }
+        }
+    }
+
     private async Task RunOneAsync(Held held)
     {
         var attempt = held.Attempt;
@@ -239,33 +281,25 @@ internal sealed class QueueWorker
         }
     }
 
-    /// <summary>Writes the result, fenced by the claim; a database that does not answer is tried again while the lease holds.</summary>
+    /// <summary>Writes the result, fenced by the claim, with other results of this worker (<see cref="WorkerReports"/>).</summary>
     private async Task CompleteAsync(Held held, TaskResult result)
     {
-        var json = RemoteResult.Write(result);
-        var delay = TimeSpan.FromMilliseconds(100);
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            try
+            if (await _reports!.ResultAsync(held.Owner, held.Attempt.AttemptId, RemoteResult.Write(result)).ConfigureAwait(false))
             {
-                if (await _executor.Store.CompleteQueuedAsync(held.Attempt.AttemptId, held.Owner, json, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false))
-                {
-                    Interlocked.Increment(ref _completed);
-                }
-                else
-                {
-                    Interlocked.Increment(ref _refused);
-                    _logger.LogWarning("The result of attempt {AttemptId} ({TaskId} of run {RunId}) was refused: it was taken back from this worker", held.Attempt.AttemptId, held.Attempt.TaskId, held.Attempt.RunId);
-                }
-
-                return;
+                Interlocked.Increment(ref _completed);
             }
-            catch (Exception ex) when (StoreHealth.IsTransient(ex) && attempt < 50)
+            else
             {
-                _logger.LogWarning("Writing the result of attempt {AttemptId} failed, trying again: {Message}", held.Attempt.AttemptId, ex.Message);
-                await Task.Delay(delay, _time, CancellationToken.None).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+                Interlocked.Increment(ref _refused);
+                _logger.LogWarning("The result of attempt {AttemptId} ({TaskId} of run {RunId}) was refused: it was taken back from this worker", held.Attempt.AttemptId, held.Attempt.TaskId, held.Attempt.RunId);
             }
+        }
+        catch (Exception ex)
+        {
+            // Its run's owner takes it back as lost when this worker's lease ends, or finds the result in a later write.
+            _logger.LogError("The result of attempt {AttemptId} ({TaskId} of run {RunId}) could not be written: {Message}", held.Attempt.AttemptId, held.Attempt.TaskId, held.Attempt.RunId, ex.Message);
         }
     }
 
@@ -275,32 +309,19 @@ internal sealed class QueueWorker
         var store = _executor.Store;
         var token = held.Stop.Token;
         var key = (attempt.DagId, attempt.RunId);
-        _runs.TryGetValue(key, out var cached);
-        var snapshot = cached is { } c && c.Epoch == attempt.RunEpoch && c.Task(attempt.TaskId) is { } known && UpstreamsFinished(c, known) ? c.Snapshot : null;
-        if (snapshot is null)
+        var cached = await ReadRunAsync(attempt, token).ConfigureAwait(false);
+        if (cached is null)
         {
-            snapshot = await store.GetRunAsync(attempt.DagId, attempt.RunId, token).ConfigureAwait(false);
-            if (snapshot is null)
-            {
-                return TaskResult.Failed($"run '{attempt.RunId}' of DAG '{attempt.DagId}' is gone");
-            }
-
-            var resolved = await RunDefinitions.ResolveAsync(store, snapshot.Run, registered: null, Parse, token).ConfigureAwait(false);
-            if (resolved is null)
-            {
-                return TaskResult.Failed($"this worker cannot load DAG '{attempt.DagId}'");
-            }
-
-            cached = new RunRead(snapshot, resolved, attempt.RunEpoch);
-            if (_runs.Count > 256)
-            {
-                _runs.Clear();
-            }
-
-            _runs[key] = cached;
+            return TaskResult.Failed($"run '{attempt.RunId}' of DAG '{attempt.DagId}' is gone");
         }
 
-        var dag = cached!.Dag;
+        var snapshot = cached.Snapshot;
+        if (cached.Dag is null)
+        {
+            return TaskResult.Failed($"this worker cannot load DAG '{attempt.DagId}'");
+        }
+
+        var dag = cached.Dag;
         var task = cached.Task(attempt.TaskId);
         if (task is null)
         {
@@ -313,7 +334,12 @@ internal sealed class QueueWorker
         var logPath = TaskLogPaths.For(options.Home, attempt.DagId, attempt.RunId, attempt.TaskId, attempt.TryNumber);
         var file = new FileTaskLog(logPath, null, _ => held.Stop.Cancel());
         var tmp = Path.Combine(options.Home, "tmp", Sanitize(attempt.DagId), Sanitize(attempt.RunId));
-        Directory.CreateDirectory(tmp);
+        if (task.Type is TaskType.Shell or TaskType.Script or TaskType.Python)
+        {
+            Directory.CreateDirectory(tmp);
+            _tmpDirs.TryAdd(key, tmp);
+        }
+
         var context = new TaskExecutionContext
         {
             Dag = dag,
@@ -321,7 +347,7 @@ internal sealed class QueueWorker
             RunId = attempt.RunId,
             Attempt = attempt.TryNumber,
             AttemptId = attempt.AttemptId,
-            ProcessStarted = identity => _ = RecordProcessAsync(held, identity),
+            ProcessStarted = identity => _reports!.Process(held.Owner, attempt.AttemptId, identity),
             LogicalDate = snapshot.Run.LogicalDate,
             DataIntervalStart = snapshot.Run.DataIntervalStart,
             DataIntervalEnd = snapshot.Run.DataIntervalEnd,
@@ -360,18 +386,6 @@ internal sealed class QueueWorker
         return result.Masked(masker);
     }
 
-    private async Task RecordProcessAsync(Held held, ProcessIdentity identity)
-    {
-        try
-        {
-            await _executor.Store.RecordQueuedProcessAsync(held.Attempt.AttemptId, held.Owner, identity, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (StoreHealth.IsTransient(ex))
-        {
-            _logger.LogWarning("Recording the process of attempt {AttemptId} failed: {Message}", held.Attempt.AttemptId, ex.Message);
-        }
-    }
-
     private DagDefinition? Parse(DagRecord record)
     {
         if (_dags.TryGetValue(record.DagId, out var cached) && cached.Hash == record.Hash)
@@ -389,6 +403,61 @@ internal sealed class QueueWorker
     }
 
     /// <summary>
+    /// What the attempt needs of its run: the definition, parameters, and its upstream tasks' outputs. Read once for
+    /// all attempts of the run's claim epoch while that read holds their upstream tasks finished; attempts that come
+    /// together wait for one read rather than each making its own. Null when the run is gone.
+    /// </summary>
+    private async Task<RunRead?> ReadRunAsync(QueuedAttempt attempt, CancellationToken cancellationToken)
+    {
+        var key = (attempt.DagId, attempt.RunId);
+        if (Usable(key, attempt) is { } hit)
+        {
+            return hit;
+        }
+
+        var gate = _reading.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Usable(key, attempt) is { } read)
+            {
+                return read;
+            }
+
+            var store = _executor.Store;
+            var snapshot = await store.GetRunAsync(attempt.DagId, attempt.RunId, cancellationToken).ConfigureAwait(false);
+            if (snapshot is null)
+            {
+                return null;
+            }
+
+            // Within one claim epoch the run's definition does not change: only its tasks' states are read again.
+            var dag = _runs.TryGetValue(key, out var earlier) && earlier.Epoch == attempt.RunEpoch && earlier.Dag is not null
+                ? earlier.Dag
+                : await RunDefinitions.ResolveAsync(store, snapshot.Run, registered: null, Parse, cancellationToken).ConfigureAwait(false);
+            var fresh = new RunRead(snapshot, dag, attempt.RunEpoch);
+            if (_runs.Count > 256)
+            {
+                _runs.Clear();
+                _reading.Clear();
+            }
+
+            _runs[key] = fresh;
+            return fresh;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private RunRead? Usable((string DagId, string RunId) key, QueuedAttempt attempt) =>
+        _runs.TryGetValue(key, out var read) && read.Epoch == attempt.RunEpoch
+            && (read.Dag is null || read.Task(attempt.TaskId) is not { } task || UpstreamsFinished(read, task))
+            ? read
+            : null;
+
+    /// <summary>
     /// Whether what was read of the run holds the final outputs of every task <paramref name="task"/> may read: its
     /// upstream tasks (expressions may reference no other), all finished when it was read.
     /// </summary>
@@ -398,12 +467,12 @@ internal sealed class QueueWorker
     private static string Sanitize(string id) => id.Replace('/', '_').Replace('\\', '_');
 
     /// <summary>A run as a worker read it: reused for further attempts of the same claim epoch whose upstream tasks had finished.</summary>
-    private sealed class RunRead(RunSnapshot snapshot, DagDefinition dag, long epoch)
+    private sealed class RunRead(RunSnapshot snapshot, DagDefinition? dag, long epoch)
     {
-        private readonly Dictionary<string, TaskDefinition> _tasks = dag.Tasks.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        private readonly Dictionary<string, TaskDefinition> _tasks = dag?.Tasks.ToDictionary(t => t.Id, StringComparer.Ordinal) ?? [];
 
         public RunSnapshot Snapshot { get; } = snapshot;
-        public DagDefinition Dag { get; } = dag;
+        public DagDefinition? Dag { get; } = dag;
         public long Epoch { get; } = epoch;
         public ImmutableDictionary<string, TaskState> States { get; } = snapshot.Tasks.ToImmutableDictionary(t => t.TaskId, t => t.State, StringComparer.Ordinal);
         public ImmutableDictionary<string, IReadOnlyDictionary<string, string>> Outputs { get; } =

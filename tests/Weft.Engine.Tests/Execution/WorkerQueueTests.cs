@@ -29,10 +29,17 @@ public sealed class WorkerQueueTests
               - id: there
                 queue: gpu
                 depends_on: [here]
-                command: echo "from worker ${{ tasks.here.outputs.n }}"; echo "m=${{ tasks.here.outputs.n }}2" >> "$WEFT_OUTPUT"
+                command: echo "from worker ${{ tasks.here.outputs.n }}"; echo "m=${{ tasks.here.outputs.n }}2" >> "$WEFT_OUTPUT"; echo "tmp=$WEFT_TMP" >> "$WEFT_OUTPUT"
               - id: back
                 depends_on: [there]
                 command: echo "m=${{ tasks.there.outputs.m }}" >> "$WEFT_OUTPUT"
+              - id: hop
+                type: noop
+                queue: gpu
+                depends_on: [there]
+              - id: join
+                type: noop
+                depends_on: [hop]
             """);
         // Started from its file, which the worker loads too (as it would load the registered DAG).
         var run = (await new global::Weft.Engine.Operations.OperatorActions(fixture.Store, TimeProvider.System).CreateRunAsync(
@@ -46,12 +53,22 @@ public sealed class WorkerQueueTests
 
         var claimed = (await owner.ClaimAsync(dag.Id, run.RunId, CancellationToken.None))!;
         var result = await owner.ExecuteAsync(dag, claimed, null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        // The run's WEFT_TMP folder on the worker's machine goes once the run has ended.
+        var workerTmp = Path.Combine(fixture.Root, "worker-home", "tmp", dag.Id, run.RunId);
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); Directory.Exists(workerTmp) && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(100);
+        }
+
         await stop.CancelAsync();
         await working;
 
         Assert.True(result.Run.State == RunState.Success, string.Join("; ", result.Tasks.Select(t => $"{t.TaskId} {t.State} {t.Reason}")));
         Assert.Equal("12", result.Tasks.Single(t => t.TaskId == "back").Outputs["m"]);
-        Assert.Equal(1, worker.Completed);
+        // The shell task and the no-op that names the queue ran on the worker; the other no-op ended in the run's loop.
+        Assert.Equal(2, worker.Completed);
+        Assert.Equal(workerTmp, result.Tasks.Single(t => t.TaskId == "there").Outputs["tmp"]);
+        Assert.False(Directory.Exists(workerTmp), "the worker kept the ended run's WEFT_TMP folder");
         var attempts = await fixture.Store.GetAttemptsAsync(dag.Id, run.RunId, null, CancellationToken.None);
         // The worker's log is in the database.
         var remote = attempts.Single(a => a.TaskId == "there");
@@ -104,7 +121,7 @@ public sealed class WorkerQueueTests
         Assert.Equal(["lost: its worker ghost1 stopped before it ended (1 of 3)", "lost: its worker ghost2 stopped before it ended (2 of 3)", "lost: its worker ghost3 stopped before it ended (3 of 3)"],
             attempts.Select(a => a.Reason));
         // A late result from the dead worker is refused.
-        Assert.False(await fixture.Store.CompleteQueuedAsync(attempts[2].AttemptId, "ghost3", "{\"outcome\":\"success\"}", DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.Empty(await fixture.Store.ReportQueuedAsync("ghost3", [], [new QueuedResult(attempts[2].AttemptId, "{\"outcome\":\"success\"}")], DateTimeOffset.UtcNow, CancellationToken.None));
     }
 
     [Fact]
