@@ -28,6 +28,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, ".out")
 MARK_BEGIN = "<!-- results:begin -->"
 MARK_END = "<!-- results:end -->"
+DIST_BEGIN = "<!-- distributed:begin -->"
+DIST_END = "<!-- distributed:end -->"
 NA = "not available in this build"
 SERVER_URL = "http://127.0.0.1:18473"
 
@@ -172,6 +174,196 @@ def run_json_metrics(stdout, tasks):
 def percentile(values, p):
     v = sorted(values)
     return v[min(len(v) - 1, max(0, int(round(p / 100 * len(v) + 0.5)) - 1))]
+
+
+def tail(path, chars=400):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()[-chars:].strip()
+    except OSError:
+        return ""
+
+
+def stop_process(p, grace=15):
+    """SIGTERM, then SIGKILL after grace seconds: every process a scenario starts ends with it."""
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(grace)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+# ---------------------------------------------------------------- databases and distributed roles
+
+def postgres_status():
+    """(URL, None) when the PostgreSQL that bench/run.sh started (scripts/ensure-postgres.sh, WEFT_TEST_POSTGRES)
+    answers, else (None, why not)."""
+    url = os.environ.get("WEFT_TEST_POSTGRES")
+    if not url:
+        return None, os.environ.get("WEFT_BENCH_POSTGRES_SKIP") or "no PostgreSQL: WEFT_TEST_POSTGRES is not set"
+    if not Database.psql():
+        return None, "psql is not installed"
+    try:
+        Database.postgres(url, "public").rows("SELECT 1")
+    except Failed as e:
+        return None, f"PostgreSQL did not answer: {e}"
+    return url, None
+
+
+class Database:
+    """The state of one scenario: a fresh SQLite file or a fresh PostgreSQL schema. `conn` is what weft gets as
+    --db; the harness reads the same tables itself (sqlite3 read-only, or psql), so waiting costs no weft process."""
+
+    def __init__(self, kind, conn, path=None, url=None, schema=None):
+        self.kind, self.conn, self.path, self.url, self.schema = kind, conn, path, url, schema
+
+    @staticmethod
+    def sqlite(path):
+        return Database("SQLite", path, path=path)
+
+    @staticmethod
+    def postgres(url, schema):
+        conn = f"{url}{'&' if '?' in url else '?'}search_path={schema}"
+        return Database("PostgreSQL", conn, url=url, schema=schema)
+
+    @staticmethod
+    def psql():
+        found = shutil.which("psql")
+        if not found and os.environ.get("WEFT_PG_BINDIR"):
+            found = os.path.join(os.environ["WEFT_PG_BINDIR"], "psql")
+        return found if found and os.access(found, os.X_OK) else None
+
+    def rows(self, sql):
+        """The rows of a query, every value a string (None for NULL)."""
+        if self.kind == "SQLite":
+            try:
+                con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=10)
+                try:
+                    return [[None if v is None else str(v) for v in r] for r in con.execute(sql)]
+                finally:
+                    con.close()
+            except sqlite3.Error as e:
+                raise Failed(f"reading {self.path}: {e}")
+        cmd = [self.psql(), self.url, "-XAtq", "-v", "ON_ERROR_STOP=1", "-F", "\t",
+               "-c", f'SET search_path TO "{self.schema}"', "-c", sql]
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        except subprocess.TimeoutExpired:
+            raise Failed("psql did not answer within 30 s")
+        if p.returncode != 0:
+            raise Failed(f"psql exited {p.returncode}: {p.stderr.strip()[-300:]}")
+        return [[v if v != "" else None for v in line.split("\t")] for line in p.stdout.splitlines()]
+
+    def run_state(self, dag_id, run_id):
+        q = lambda s: "'" + s.replace("'", "''") + "'"
+        found = self.rows(f"SELECT state FROM dag_runs WHERE dag_id = {q(dag_id)} AND run_id = {q(run_id)}")
+        return found[0][0] if found else None
+
+    def drop(self):
+        if self.kind == "PostgreSQL":
+            try:
+                Database.postgres(self.url, "public").rows(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+            except Failed as e:
+                log(f"could not drop schema {self.schema}: {e}")
+
+
+class Cluster:
+    """One `weft scheduler --parallelism 64` and N `weft worker --queues w --concurrency 64/N` on one database,
+    each with its own --home, for the length of a `with` block: started and waited for (60 s at most), then
+    stopped with SIGTERM (SIGKILL 15 s later) however the block ends."""
+
+    PARALLELISM = 64
+
+    def __init__(self, weft, base, dags, db, workers, dag_ids):
+        self.weft, self.base, self.dags, self.db, self.workers, self.dag_ids = weft, base, dags, db, workers, dag_ids
+        self.procs = []
+
+    def _start(self, name, args):
+        path = os.path.join(self.base, f"{name}.log")
+        with open(path, "w") as out:
+            p = subprocess.Popen([self.weft, *args, "--dags", self.dags, "--home", os.path.join(self.base, name),
+                                  "--db", self.db.conn], cwd=self.base, stdout=out, stderr=subprocess.STDOUT)
+        self.procs.append((name, p, path))
+
+    def __enter__(self):
+        fresh_dir(self.base)
+        try:
+            self._start("scheduler", ["scheduler", "--parallelism", str(self.PARALLELISM)])
+            for i in range(1, self.workers + 1):
+                self._start(f"worker{i}", ["worker", "--queues", "w", "--concurrency",
+                                           str(self.PARALLELISM // self.workers), "--name", f"bench{i}"])
+            # Ready: the scheduler registered the DAGs, every worker logged its start.
+            deadline = time.time() + 60
+            while True:
+                self.check()
+                logs = {name: tail(path, 100000) for name, _, path in self.procs}
+                if (all(f"DAG {d}: registered" in logs["scheduler"] for d in self.dag_ids)
+                        and all(" started: " in text for name, text in logs.items() if name != "scheduler")):
+                    return self
+                if time.time() > deadline:
+                    raise Failed("the scheduler and workers were not ready within 60 s: "
+                                 + " | ".join(f"{n}: {t[-200:]}" for n, t in logs.items()))
+                time.sleep(0.2)
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        for _, p, _ in self.procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for _, p, _ in self.procs:
+            stop_process(p)
+
+    def check(self):
+        for name, p, path in self.procs:
+            if p.poll() is not None:
+                raise Failed(f"weft {name} exited {p.returncode}: {tail(path)}")
+
+    def run(self, dag_id, timeout):
+        """Triggers a run and waits (polling the database every 50 ms) until it ends. Returns the wall-clock time
+        just before `weft dags trigger` started and the run JSON (`weft runs show --json`, read afterwards)."""
+        cli = ["--dags", self.dags, "--home", os.path.join(self.base, "cli"), "--db", self.db.conn]
+        t0 = time.time()
+        p = subprocess.run([self.weft, "dags", "trigger", dag_id, *cli], capture_output=True, text=True, timeout=60)
+        if p.returncode != 0 or not p.stdout.strip():
+            raise Failed(f"weft dags trigger {dag_id} exited {p.returncode}: {p.stderr.strip()[-300:]}")
+        run_id = p.stdout.strip().splitlines()[-1]
+        deadline = time.time() + timeout
+        state = None
+        while state not in ("success", "failed"):
+            self.check()
+            if time.time() > deadline:
+                raise Failed(f"run {run_id} of {dag_id} did not end within {timeout} s (state {state})")
+            time.sleep(0.05)
+            state = self.db.run_state(dag_id, run_id)
+        p = subprocess.run([self.weft, "runs", "show", run_id, "--json", *cli], capture_output=True, text=True,
+                           timeout=120)
+        if p.returncode != 0:
+            raise Failed(f"weft runs show {run_id} exited {p.returncode}: {p.stderr.strip()[-300:]}")
+        doc = json.loads(p.stdout)
+        if doc["state"] != "success":
+            raise Failed(f"run {run_id} of {dag_id} ended {doc['state']}")
+        return t0, doc
+
+
+def task_span_s(doc):
+    """First task start to last task end of a run JSON, in seconds."""
+    tasks = doc["tasks"]
+    return (max(parse_time(t["end_date"]) for t in tasks)
+            - min(parse_time(t["start_date"]) for t in tasks)).total_seconds()
+
+
+def chain_edges_ms(doc, order):
+    """Start of task i+1 − end of task i along a chain, in ms."""
+    by_id = {t["task_id"]: t for t in doc["tasks"]}
+    return [(parse_time(by_id[b]["start_date"]) - parse_time(by_id[a]["end_date"])).total_seconds() * 1000
+            for a, b in zip(order, order[1:])]
 
 
 # ---------------------------------------------------------------- scenarios
@@ -384,31 +576,140 @@ class Bench:
             p.terminate()
             p.wait(10)
 
-    # -- Scheduler: 1,000 DAGs on a 15-second cron, one noop task each
+    # -- Distributed mode: scheduler + workers (PostgreSQL, and SQLite) beside `weft run` on SQLite in one process
+    WIDE, CHAIN = 2000, 100
+
+    def distributed(self):
+        base = os.path.join(self.tmp, "distributed")
+        dags = os.path.join(base, "dags")
+        fresh_dir(dags)
+        wide, chain = os.path.join(dags, "dist_wide.yaml"), os.path.join(dags, "dist_chain.yaml")
+        order = [f"c{i:05d}" for i in range(self.CHAIN)]
+        # max_active_tasks as large as the DAG: the scheduler's --parallelism and the workers' concurrency
+        # are what limit it, not the DAG.
+        with open(wide, "w") as f:
+            f.write(f"id: dist_wide\nmax_active_tasks: {self.WIDE}\ntasks:\n" + "".join(
+                f"  - id: t{i:05d}\n    queue: w\n    command: \"true\"\n" for i in range(self.WIDE)))
+        with open(chain, "w") as f:
+            f.write("id: dist_chain\ntasks:\n" + "".join(
+                f"  - id: {t}\n    queue: w\n    command: \"true\"\n"
+                + (f"    depends_on: [{order[i - 1]}]\n" if i else "") for i, t in enumerate(order)))
+        rows = []
+
+        def row(case, database, how, workers):
+            r = {"scenario": "distributed", "case": case, "database": database, "how": how, "workers": workers,
+                 "n": self.WIDE if case == "throughput" else self.CHAIN}
+            rows.append(r)
+            return r
+
+        # Beside: the same DAGs through `weft run` (one process, SQLite), as many at once as the workers run.
+        for case, path in (("throughput", wide), ("chain", chain)):
+            r = row(case, "SQLite", f"weft run (in process, --parallelism {Cluster.PARALLELISM})", 0)
+            log(f"distributed: {case}, weft run on SQLite")
+            try:
+                res = measure(self.weft_cmd("run", path, "--json", "--parallelism", str(Cluster.PARALLELISM)),
+                              self.runs, self.warmup, self.reset_weft, capture=True)
+                docs = [json.loads(x["stdout"]) for x in res]
+                for d in docs:
+                    if d["state"] != "success":
+                        raise Failed(f"run ended {d['state']}")
+                self.distributed_metrics(r, [x["wall_s"] for x in res], docs, order)
+            except (Failed, ValueError, KeyError) as e:
+                r["error"] = str(e)
+
+        configs = [("SQLite", 2)] + [("PostgreSQL", n) for n in (1, 2, 4)]
+        pg_url, pg_skip = postgres_status()
+        for database, workers in configs:
+            how = f"weft scheduler + {workers} weft worker{'s' if workers > 1 else ''}"
+            wide_row, chain_row = row("throughput", database, how, workers), row("chain", database, how, workers)
+            if not self.has_command("worker"):
+                wide_row["skipped"] = chain_row["skipped"] = NA
+                continue
+            if database == "PostgreSQL" and pg_skip:
+                wide_row["skipped"] = chain_row["skipped"] = pg_skip
+                continue
+            cluster_dir = os.path.join(base, f"{database.lower()}-{workers}")
+            db = (Database.sqlite(os.path.join(base, f"{database.lower()}-{workers}.db")) if database == "SQLite"
+                  else Database.postgres(pg_url, f"bench_dist_{os.getpid()}_{workers}"))
+            log(f"distributed: {how} on {database}")
+            try:
+                with Cluster(self.weft, cluster_dir, dags, db, workers, ["dist_wide", "dist_chain"]) as cluster:
+                    for r, dag_id, timeout in ((wide_row, "dist_wide", 300), (chain_row, "dist_chain", 120)):
+                        try:
+                            walls, docs = [], []
+                            for i in range(self.warmup + self.runs):
+                                t0, doc = cluster.run(dag_id, timeout)
+                                if i >= self.warmup:
+                                    walls.append(parse_time(doc["end_date"]).timestamp() - t0)
+                                    docs.append(doc)
+                            self.distributed_metrics(r, walls, docs, order)
+                        except (Failed, ValueError, KeyError, subprocess.SubprocessError) as e:
+                            r["error"] = str(e)
+            except Failed as e:
+                for r in (wide_row, chain_row):
+                    r.setdefault("error", str(e))
+            finally:
+                db.drop()
+        self.results["distributed"] = rows
+        # The scheduler pass, on SQLite and on PostgreSQL, belongs to the same group.
+        self.scheduler()
+
+    def distributed_metrics(self, row, walls, docs, order):
+        row["wall_s"] = stat(walls)
+        if row["case"] == "throughput":
+            spans = [task_span_s(d) for d in docs]
+            row["span_s"] = stat(spans)
+            row["tasks_per_s"] = stat([row["n"] / max(s, 0.001) for s in spans])
+        else:
+            edges = [e for d in docs for e in chain_edges_ms(d, order)]
+            row["edge_ms"] = {"p50": percentile(edges, 50), "p90": percentile(edges, 90),
+                              "mean": statistics.mean(edges), "max": max(edges), "n": len(edges)}
+            row["span_s"] = stat([task_span_s(d) for d in docs])
+            row["per_link_ms"] = stat([task_span_s(d) * 1000 / row["n"] for d in docs])
+            durations = [t["duration_ms"] for d in docs for t in d["tasks"]]
+            row["task_duration_ms"] = {"p50": percentile(durations, 50), "p90": percentile(durations, 90),
+                                       "n": len(durations)}
+
+    # -- Scheduler: 1,000 DAGs on a 15-second cron, one noop task each, on SQLite and on PostgreSQL
     def scheduler(self):
         n, every = 1000, 15
         due_points = 1 if self.quick else 3
         what = (f"{n:,} DAGs, schedule \"*/{every} * * * * *\", catchup false, one noop task, "
                 f"at least {due_points} due point{'s' if due_points > 1 else ''}")
-        row = {"scenario": "scheduler", "what": what, "dags": n, "cron": f"*/{every} * * * * *"}
+        rows = [{"scenario": "scheduler", "database": d, "what": what, "dags": n, "cron": f"*/{every} * * * * *"}
+                for d in ("SQLite", "PostgreSQL")]
+        self.results["scheduler"] = rows
         if not self.has_command("scheduler"):
-            row["skipped"] = NA
-            self.results["scheduler"] = [row]
+            for row in rows:
+                row["skipped"] = NA
             return
         base = os.path.join(self.tmp, "scheduler")
-        dags, home = os.path.join(base, "dags"), os.path.join(base, "home")
+        dags = os.path.join(base, "dags")
         fresh_dir(dags)
-        os.makedirs(home)
         for i in range(n):
             with open(os.path.join(dags, f"s{i:04d}.yaml"), "w") as f:
                 f.write(f"id: s{i:04d}\nschedule: \"*/{every} * * * * *\"\ncatchup: false\n"
                         "tasks:\n  - id: t\n    type: noop\n")
-        db = os.path.join(home, "weft.db")
-        err_path = os.path.join(base, "scheduler.stderr")
-        log(f"scheduler: {n} DAGs, cron */{every} s, {due_points} due point(s)")
+        pg_url, pg_skip = postgres_status()
+        for row in rows:
+            if row["database"] == "PostgreSQL" and pg_skip:
+                row["skipped"] = pg_skip
+                continue
+            home = os.path.join(base, f"home-{row['database'].lower()}")
+            fresh_dir(home)
+            db = (Database.sqlite(os.path.join(home, "weft.db")) if row["database"] == "SQLite"
+                  else Database.postgres(pg_url, f"bench_sched_{os.getpid()}"))
+            try:
+                self.scheduler_on(row, db, dags, home, every, due_points)
+            finally:
+                db.drop()
+
+    def scheduler_on(self, row, db, dags, home, every, due_points):
+        err_path = os.path.join(home, "scheduler.stderr")
+        log(f"scheduler on {db.kind}: {row['dags']} DAGs, cron */{every} s, {due_points} due point(s)")
         env = dict(os.environ, WEFT_SCHEDULER_TRACE="1")
         with open(err_path, "w") as err:
-            p = subprocess.Popen([self.weft, "scheduler", "--dags", dags, "--home", home, "--db", db],
+            p = subprocess.Popen([self.weft, "scheduler", "--dags", dags, "--home", home, "--db", db.conn],
                                  stdout=subprocess.DEVNULL, stderr=err, env=env)
         try:
             # Wait for the first pass (it registers the files), then for due_points ticks after the next
@@ -426,19 +727,12 @@ class Bench:
         except Failed as e:
             row["error"] = str(e)
         finally:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(15)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+            stop_process(p)
         if "error" not in row:
             try:
                 row.update(self.scheduler_metrics(err_path, home, db))
-            except (Failed, subprocess.CalledProcessError, ValueError, KeyError) as e:
+            except (Failed, subprocess.SubprocessError, ValueError, KeyError) as e:
                 row["error"] = str(e)
-        self.results["scheduler"] = [row]
 
     def scheduler_metrics(self, err_path, home, db):
         # Pass durations, in order; a pass that created runs is preceded by its "created N run(s)" line
@@ -473,15 +767,11 @@ class Bench:
         # Runs from weft's JSON; each run's first task start from the database (the run JSON of
         # `runs list` carries no tasks, and `runs show` per run would take minutes).
         doc = json.loads(subprocess.run([self.weft, "runs", "list", "--json", "--limit", "100000",
-                                         "--home", home, "--db", db], capture_output=True, text=True,
-                                        check=True).stdout)
+                                         "--home", home, "--db", db.conn], capture_output=True, text=True,
+                                        check=True, timeout=120).stdout)
         runs = [r for r in doc["dag_runs"] if r["run_type"] == "scheduled"]
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            first = {(d, r): s for d, r, s in con.execute(
-                "SELECT dag_id, run_id, MIN(start_date) FROM task_instances GROUP BY dag_id, run_id")}
-        finally:
-            con.close()
+        first = {(d, r): float(s) for d, r, s in db.rows(
+            "SELECT dag_id, run_id, MIN(start_date) FROM task_instances GROUP BY dag_id, run_id") if s is not None}
         delays, unstarted = [], 0
         for r in runs:
             start_ms = first.get((r["dag_id"], r["run_id"]))
@@ -538,7 +828,7 @@ class Bench:
         return {"wall_s": {"median": s["Median"] * ns, "min": s["Min"] * ns, "max": s["Max"] * ns, "n": s["N"]},
                 "allocated_bytes": (b.get("Memory") or {}).get("BytesAllocatedPerOperation")}
 
-    # -- API and distributed roles
+    # -- API
     def api(self):
         rows = []
         secs = 5 if self.quick else 10
@@ -550,9 +840,6 @@ class Bench:
         else:
             log(f"api: wrk -t2 -c32 -d{secs}s on /api/v1/dags and taskInstances")
             rows += self.api_wrk(targets, secs)
-        row = {"scenario": "distributed", "what": "scheduler + workers on PostgreSQL"}
-        row["skipped"] = NA if not self.has_command("worker") else "needs a PostgreSQL server; none on this machine"
-        rows.append(row)
         self.results["api"] = rows
 
     def api_wrk(self, targets, secs):
@@ -700,14 +987,19 @@ def status(row):
     return row.get("skipped") or ("error: " + row["error"][:160] if "error" in row else None)
 
 
+def header(doc):
+    m = doc["machine"]
+    build = f" Weft measured: {doc['weft_build']}." if doc.get("weft_build") else ""
+    return [f"Run of {doc['date']} (`{doc['command']}`{', quick: 3 runs' if doc['quick'] else ', 5 runs'} "
+            f"after 1 warm-up unless noted; median (min–max)).", "",
+            f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}, kernel {m['kernel']}. "
+            f"Load average before / after: {doc['load_before']} / {doc['load_after']}.{build}", "",
+            "Versions: " + ", ".join(f"{k} {v or 'missing'}" for k, v in doc["versions"].items()) + ".", ""]
+
+
 def table(doc):
     r = doc["results"]
-    m = doc["machine"]
-    out = [f"Run of {doc['date']} (`{doc['command']}`{', quick: 3 runs' if doc['quick'] else ', 5 runs'} "
-           f"after 1 warm-up unless noted; median (min–max)).", "",
-           f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}, kernel {m['kernel']}. "
-           f"Load average before / after: {doc['load_before']} / {doc['load_after']}.", "",
-           "Versions: " + ", ".join(f"{k} {v or 'missing'}" for k, v in doc["versions"].items()) + ".", ""]
+    out = header(doc)
 
     out += ["### Shell DAG (20 layers, two upstreams per task, parallelism 2)", "",
             "| tasks | command | tool | wall | peak RSS | wall / task | × make | CPU / task (tree) | own CPU / task |",
@@ -779,36 +1071,7 @@ def table(doc):
             mem = fmt_mb(row["rss_kb"]["median"]) if "rss_kb" in row else "–"
         out.append(f"{head} {wall} | {mem} |")
     out += [""]
-    for row in r.get("scheduler", []):
-        out += ["### Scheduler (1,000 DAGs, `weft scheduler` on SQLite, executing in process)", ""]
-        if status(row):
-            out += [f"{row['what']}: {status(row)}", ""]
-            continue
-        ps, d = row["pass_ms"], row["delay_ms"]
-        due = row["due_passes"]
-        out += [f"Every DAG `schedule: \"{row['cron']}\"` (6-field cron, seconds first: a due point every "
-                f"15 s instead of every minute, so several fall in the run's time), `catchup: false`, no "
-                f"`start_date`, one `noop` task. The scheduler ran through {row['due_times']} due "
-                f"point{'s' if row['due_times'] != 1 else ''} ({row['runs']:,} scheduled runs, "
-                f"{row['runs_succeeded']:,} succeeded).", "",
-                "| what | p50 | p99 | max | count |", "|---|---|---|---|---|",
-                f"| loop pass (all passes but the first) | {ps['p50']:.1f} ms | {ps['p99']:.1f} ms | "
-                f"{ps['max']:.1f} ms | {ps['n']:,} passes |",
-                ] + ([f"| loop pass that created no run | {q['p50']:.1f} ms | {q['p99']:.1f} ms | {q['max']:.1f} ms | "
-                     f"{q['n']:,} passes |"] if (q := row.get("quiet_pass_ms")) else []) + [
-                "| loop pass that created the runs of a due point | " +
-                (f"{statistics.median(x['ms'] for x in due):.1f} ms | – | {max(x['ms'] for x in due):.1f} ms | "
-                 f"{len(due)} pass{'es' if len(due) > 1 else ''}, {sum(x['runs_created'] for x in due):,} runs |" if due else "– | – | – | none |"),
-                f"| first pass (registers the {row['dags']:,} files) | – | – | {row['first_pass_ms']:.0f} ms | 1 |",
-                f"| due → first task start (`start_date` − `data_interval_end`) | {d['p50']:.0f} ms | "
-                f"{d['p99']:.0f} ms | {d['max']:.0f} ms | {d['n']:,} runs |", "",
-                "Targets (scheduler issue): loop pass under 50 ms: " +
-                f"**{'met' if ps['p99'] < 50 else 'not met'}** at p99 ({ps['p99']:.1f} ms; max {ps['max']:.0f} ms"
-                + (f", {max(x['ms'] for x in due):.0f} ms in a pass that created runs" if due else "") + "); "
-                f"due → first task under 100 ms at the median: **{'met' if d['p50'] < 100 else 'not met'}** "
-                f"({d['p50']:.0f} ms).", ""]
-
-    out += ["### API and distributed mode", ""]
+    out += ["### API", ""]
     api = [x for x in r.get("api", []) if x["scenario"] == "api"]
     if api:
         secs = next((x["seconds"] for x in api if "seconds" in x), None)
@@ -830,24 +1093,125 @@ def table(doc):
                            f"**{'met' if x['requests_per_s'] >= 10000 and x['latency_ms']['99'] < 20 and not x.get('non_2xx') else 'not met'}** "
                            f"({x['requests_per_s']:,.0f}/s, p99 {fmt_ms(x['latency_ms']['99'])})" for x in ok)
                  if ok else "pending") + ".", ""]
-    out += ["| what | result |", "|---|---|"]
-    for row in r.get("api", []):
-        if row["scenario"] == "api":
-            continue
-        out.append(f"| {row['what']} | {status(row) or '–'} |")
     return "\n".join(out) + "\n"
+
+
+def fmt_rate(v):
+    return f"{v:,.0f}"
+
+
+def distributed_table(doc):
+    r = doc["results"]
+    out = header(doc)
+    dist = r.get("distributed", [])
+    if dist:
+        out += ["### Throughput: 2,000 `true` tasks on queue `w`, one DAG without edges", "",
+                f"`max_active_tasks: 2000`; `weft scheduler --parallelism {Cluster.PARALLELISM}` and N "
+                f"`weft worker --queues w --concurrency {Cluster.PARALLELISM}/N`, each its own `--home`, all on "
+                "the same machine. Tasks/s: 2,000 ÷ (last task end − first task start) of the run JSON. Trigger → "
+                "finished: from just before `weft dags trigger` to the run's `end_date`; for `weft run`, the whole "
+                "process (start-up and a new database included).", "",
+                "| database | how | tasks/s | first start → last end | trigger → finished |",
+                "|---|---|---|---|---|"]
+        for row in (x for x in dist if x["case"] == "throughput"):
+            head = f"| {row['database']} | {row['how']} |"
+            if status(row):
+                out.append(f"{head} {status(row)} | | |")
+                continue
+            out.append(f"{head} {fmt_range(row['tasks_per_s'], fmt_rate)} | {fmt_range(row['span_s'])} | "
+                       f"{fmt_range(row['wall_s'])} |")
+        ok = [x for x in dist if x["case"] == "throughput" and x["database"] == "PostgreSQL" and "tasks_per_s" in x]
+        out += ["", "Goal (distributed issue): ≥ 2,000 tasks/s through workers on PostgreSQL: " +
+                ("; ".join(f"{x['workers']} worker{'s' if x['workers'] > 1 else ''} "
+                           f"**{'met' if x['tasks_per_s']['median'] >= 2000 else 'not met'}** "
+                           f"({x['tasks_per_s']['median']:,.0f}/s)" for x in ok) if ok else "pending") + ".", ""]
+
+        out += ["### Per-edge latency: a chain of 100 `true` tasks on queue `w`", "",
+                "Edge: start of task i+1 − end of task i, from the run JSON (millisecond resolution), over the 99 "
+                "edges of every measured run together. A task's `start_date` is when its executor started the "
+                "attempt: for a worker's task, when the scheduler queued it, so the claim, the process start and "
+                "the result fall inside the task's duration (`duration_ms`, p50 here). Per link: first task start "
+                "→ last task end ÷ 100, the whole cost of a link.", "",
+                "| database | how | edge p50 | edge p90 | edge mean | task duration p50 | per link | "
+                "trigger → finished |", "|---|---|---|---|---|---|---|---|"]
+        for row in (x for x in dist if x["case"] == "chain"):
+            head = f"| {row['database']} | {row['how']} |"
+            if status(row):
+                out.append(f"{head} {status(row)} | | | | | |")
+                continue
+            e = row["edge_ms"]
+            out.append(f"{head} {fmt_ms(e['p50'])} | {fmt_ms(e['p90'])} | {fmt_ms(e['mean'])} | "
+                       f"{fmt_ms(row['task_duration_ms']['p50'])} | {fmt_range(row['per_link_ms'], fmt_ms)} | "
+                       f"{fmt_range(row['wall_s'])} |")
+        ok = [x for x in dist if x["case"] == "chain" and x["database"] == "PostgreSQL" and "edge_ms" in x]
+        out += ["", "Goal (distributed issue): per-edge p50 ≤ 5 ms through workers on PostgreSQL: " +
+                ("; ".join(f"{x['workers']} worker{'s' if x['workers'] > 1 else ''}: edge p50 "
+                           f"**{'met' if x['edge_ms']['p50'] <= 5 else 'not met'}** ({fmt_ms(x['edge_ms']['p50'])}), "
+                           f"per link **{'met' if x['per_link_ms']['median'] <= 5 else 'not met'}** "
+                           f"({fmt_ms(x['per_link_ms']['median'])})" for x in ok) if ok else "pending") + ".", ""]
+
+    sched = r.get("scheduler", [])
+    if sched:
+        cron = sched[0]["cron"]
+        out += ["### Scheduler pass: 1,000 DAGs, `weft scheduler` executing in process", "",
+                f"Every DAG `schedule: \"{cron}\"` (6-field cron, seconds first: a due point every 15 s instead "
+                "of every minute, so several fall in the run's time), `catchup: false`, no `start_date`, one "
+                "`noop` task; a fresh SQLite file, and a fresh PostgreSQL schema."]
+        for row in sched:
+            if not status(row):
+                out[-1] += (f" {row.get('database', 'SQLite')}: {row['due_times']} due "
+                            f"point{'s' if row['due_times'] != 1 else ''}, {row['runs']:,} scheduled runs, "
+                            f"{row['runs_succeeded']:,} succeeded.")
+        out += ["", "| database | what | p50 | p99 | max | count |", "|---|---|---|---|---|---|"]
+        targets = []
+        for row in sched:
+            db = row.get("database", "SQLite")
+            if status(row):
+                out.append(f"| {db} | {status(row)} | | | | |")
+                continue
+            ps, d, due = row["pass_ms"], row["delay_ms"], row["due_passes"]
+            out += [f"| {db} | loop pass (all passes but the first) | {ps['p50']:.1f} ms | {ps['p99']:.1f} ms | "
+                    f"{ps['max']:.1f} ms | {ps['n']:,} passes |"]
+            if q := row.get("quiet_pass_ms"):
+                out += [f"| {db} | loop pass that created no run | {q['p50']:.1f} ms | {q['p99']:.1f} ms | "
+                        f"{q['max']:.1f} ms | {q['n']:,} passes |"]
+            out += [f"| {db} | loop pass that created the runs of a due point | " +
+                    (f"{statistics.median(x['ms'] for x in due):.1f} ms | – | {max(x['ms'] for x in due):.1f} ms | "
+                     f"{len(due)} pass{'es' if len(due) > 1 else ''}, {sum(x['runs_created'] for x in due):,} runs |"
+                     if due else "– | – | – | none |"),
+                    f"| {db} | first pass (registers the {row['dags']:,} files) | – | – | "
+                    f"{row['first_pass_ms']:.0f} ms | 1 |",
+                    f"| {db} | due → first task start (`start_date` − `data_interval_end`) | {d['p50']:.0f} ms | "
+                    f"{d['p99']:.0f} ms | {d['max']:.0f} ms | {d['n']:,} runs |"]
+            targets.append(f"{db}: loop pass under 50 ms **{'met' if ps['p99'] < 50 else 'not met'}** at p99 "
+                           f"({ps['p99']:.1f} ms; max {ps['max']:.0f} ms"
+                           + (f", {max(x['ms'] for x in due):.0f} ms in a pass that created runs" if due else "")
+                           + f"), due → first task under 100 ms at the median "
+                           f"**{'met' if d['p50'] < 100 else 'not met'}** ({d['p50']:.0f} ms)")
+        out += ["", "Targets (scheduler issue): " + ("; ".join(targets) if targets else "pending") + ".", ""]
+    return "\n".join(out) + "\n"
+
+
+# Which README section each scenario's results go to (its markers, its table); a run rewrites only the sections
+# it measured, so `--only distributed` leaves the main table as it was.
+SECTIONS = [(MARK_BEGIN, MARK_END, table, {"shell", "engine", "chain", "footprint", "load", "api"}),
+            (DIST_BEGIN, DIST_END, distributed_table, {"distributed", "scheduler"})]
 
 
 def write_readme(doc):
     path = os.path.join(HERE, "README.md")
     with open(path) as f:
         text = f.read()
-    if MARK_BEGIN not in text or MARK_END not in text:
-        raise SystemExit(f"{path} lacks the {MARK_BEGIN} / {MARK_END} markers")
-    head, rest = text.split(MARK_BEGIN, 1)
-    _, tail = rest.split(MARK_END, 1)
+    for begin, end, render, keys in SECTIONS:
+        if not keys & set(doc["results"]):
+            continue
+        if begin not in text or end not in text:
+            raise SystemExit(f"{path} lacks the {begin} / {end} markers")
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        text = head + begin + "\n" + render(doc) + end + tail
     with open(path, "w") as f:
-        f.write(head + MARK_BEGIN + "\n" + table(doc) + MARK_END + tail)
+        f.write(text)
 
 
 def main():
@@ -857,7 +1221,9 @@ def main():
     ap.add_argument("--benchmarks", help="Weft.Benchmarks.dll (full mode)")
     ap.add_argument("--weft-jit", help="weft JIT-compiled (a script running `dotnet weft.dll`), beside --weft in the shell scenario")
     ap.add_argument("--bare-loop", help="the BareLoop executable (bench/BareLoop), a peer in the shell scenario")
-    ap.add_argument("--only", help="comma-separated scenarios (shell,engine,chain,footprint,load,scheduler,api)")
+    ap.add_argument("--only", help="comma-separated scenarios (shell,engine,chain,footprint,load,distributed,api; "
+                                   "scheduler is part of distributed)")
+    ap.add_argument("--weft-build", help="how --weft was built, for the report (native, ReadyToRun, JIT)")
     ap.add_argument("--command", default="bench/run.sh")
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
@@ -866,10 +1232,15 @@ def main():
               os.path.abspath(a.weft_jit) if a.weft_jit else None)
     now = dt.datetime.now(dt.timezone.utc)
     doc = {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "command": a.command, "quick": a.quick,
-           "machine": machine(), "versions": versions(b.weft), "load_before": loadavg()}
+           "machine": machine(), "versions": versions(b.weft), "weft_build": a.weft_build, "only": a.only,
+           "load_before": loadavg()}
+    # distributed: scheduler and workers beside `weft run`, then the scheduler pass on SQLite and PostgreSQL.
     steps = {"shell": b.shell_dag, "engine": b.engine, "chain": b.chain, "footprint": b.footprint,
-             "load": b.load, "scheduler": b.scheduler, "api": b.api}
+             "load": b.load, "distributed": b.distributed, "api": b.api}
     chosen = a.only.split(",") if a.only else list(steps)
+    steps["scheduler"] = b.scheduler
+    if unknown := [x for x in chosen if x not in steps]:
+        ap.error(f"unknown scenario {', '.join(unknown)}; known: {', '.join(steps)}")
     t0 = time.time()
     try:
         for name in chosen:
@@ -880,7 +1251,8 @@ def main():
     doc["duration_s"] = round(time.time() - t0)
     doc["results"] = b.results
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    out = os.path.join(HERE, "results", now.strftime("%Y-%m-%d") + ("-quick" if a.quick else "") + ".json")
+    out = os.path.join(HERE, "results", now.strftime("%Y-%m-%d") + ("-quick" if a.quick else "")
+                       + ("-" + "-".join(chosen) if a.only else "") + ".json")
     if os.path.exists(out):  # keep the day's earlier results, which the reading may cite
         out = out[:-5] + now.strftime("-%H%M") + ".json"
     with open(out, "w") as f:
