@@ -31,6 +31,12 @@ internal static class RemoteResult
                 json.WriteString("reason", reason);
             }
 
+            if (result.RanAt is var (started, ended))
+            {
+                json.WriteNumber("started_at", started.ToUnixTimeMilliseconds());
+                json.WriteNumber("ended_at", ended.ToUnixTimeMilliseconds());
+            }
+
             json.WriteStartObject("outputs");
             foreach (var (key, value) in result.Outputs)
             {
@@ -67,6 +73,9 @@ internal static class RemoteResult
             }
         }
 
-        return new TaskResult(outcome, exitCode, reason, outputs) { CountsAsLost = name != "interrupted" };
+        (DateTimeOffset, DateTimeOffset)? ranAt = root.TryGetProperty("started_at", out var started) && root.TryGetProperty("ended_at", out var ended)
+            ? (DateTimeOffset.FromUnixTimeMilliseconds(started.GetInt64()), DateTimeOffset.FromUnixTimeMilliseconds(ended.GetInt64()))
+            : null;
+        return new TaskResult(outcome, exitCode, reason, outputs) { CountsAsLost = name != "interrupted", RanAt = ranAt };
     }
 }

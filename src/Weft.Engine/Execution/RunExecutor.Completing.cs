@@ -59,11 +59,13 @@ internal sealed partial class RunExecutor
                 TaskOutcome.Skipped when attempt.StopReason is null => TaskState.Skipped,
                 _ => TaskState.Failed,
             };
+            // A worker's attempt started when the worker began it, not when it was queued.
+            var startedAt = result.RanAt?.Started ?? inst.StartDate ?? done.EndedAt;
             _batch.AttemptsEnded.Add(new AttemptRecord(
                 attempt.AttemptId, inst.DagId, inst.RunId, inst.TaskId, inst.TryNumber, attemptState, _claim.Owner,
-                inst.StartDate ?? done.EndedAt, done.EndedAt, null, result.ExitCode, reason, null));
+                startedAt, done.EndedAt, null, result.ExitCode, reason, null));
 
-            var ended = inst with { EndDate = done.EndedAt, ExitCode = result.ExitCode, Reason = reason, Outputs = result.Outputs.Count > 0 ? result.Outputs : inst.Outputs };
+            var ended = inst with { StartDate = startedAt, EndDate = done.EndedAt, ExitCode = result.ExitCode, Reason = reason, Outputs = result.Outputs.Count > 0 ? result.Outputs : inst.Outputs };
             if (attempt.StopReason == Interrupted)
             {
                 // Not the task's fault and not final: recorded so that resume runs it again; nothing cascades.

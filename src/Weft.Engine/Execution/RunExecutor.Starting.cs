@@ -169,7 +169,15 @@ internal sealed partial class RunExecutor
                 return;
             }
 
-            _finished.Writer.TryWrite(new AttemptFinished(attempt, result, _x._time.GetUtcNow()));
+            // A worker's own times, kept within what this process saw (clocks of two machines differ a little).
+            var now = _x._time.GetUtcNow();
+            if (result.RanAt is var (started, ended))
+            {
+                var from = started < attempt.StartedAt ? attempt.StartedAt : started > now ? now : started;
+                result = result with { RanAt = (from, ended < from ? from : ended > now ? now : ended) };
+            }
+
+            _finished.Writer.TryWrite(new AttemptFinished(attempt, result, result.RanAt?.Ended ?? now));
         }
 
         private async Task RunAttemptAsync(ITaskRunner runner, TaskExecutionContext context, RunningAttempt attempt, SecretMasker masker, FileTaskLog file)

@@ -28,6 +28,12 @@ internal sealed record TaskResult(TaskOutcome Outcome, int? ExitCode, string? Re
     /// </summary>
     public bool CountsAsLost { get; init; } = true;
 
+    /// <summary>
+    /// When a worker began and ended the attempt (by its clock): the task's start and end, rather than when the run's
+    /// owner queued it and read the result back. Null for attempts run by the owner.
+    /// </summary>
+    public (DateTimeOffset Started, DateTimeOffset Ended)? RanAt { get; init; }
+
     /// <summary>The result with every secret masked in its reason and outputs.</summary>
     public TaskResult Masked(Secrets.SecretMasker masker) => masker.IsEmpty
         ? this

@@ -254,6 +254,7 @@ internal sealed class QueueWorker
     private async Task RunOneAsync(Held held)
     {
         var attempt = held.Attempt;
+        var started = _time.GetUtcNow();
         TaskResult result;
         try
         {
@@ -263,6 +264,8 @@ internal sealed class QueueWorker
         {
             result = TaskResult.Failed(ex.Message);
         }
+
+        result = result with { RanAt = (started, _time.GetUtcNow()) };
 
         if (held.Shutdown)
         {

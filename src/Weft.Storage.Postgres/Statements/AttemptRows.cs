@@ -47,13 +47,13 @@ internal static class AttemptRows
         Columns.Command($"INSERT INTO task_attempts ({Select}) {Columns.Unnest(All)}", All, rows);
 
     /// <summary>
-    /// Records the end of attempts by attempt id: every column but the identity, the start and the process; an attempt
-    /// not yet written is inserted whole.
+    /// Records the end of attempts by attempt id: every column but the identity and the process (the start too: a
+    /// worker's attempt starts when the worker begins it); an attempt not yet written is inserted whole.
     /// </summary>
     public static NpgsqlBatchCommand Upsert(IReadOnlyList<AttemptRecord> rows) =>
         Columns.Command(
             $"INSERT INTO task_attempts ({Select}) {Columns.Unnest(All)} ON CONFLICT (attempt_id) DO UPDATE SET " +
-            "try_number = excluded.try_number, state = excluded.state, owner = excluded.owner, end_date = excluded.end_date, " +
+            "try_number = excluded.try_number, state = excluded.state, owner = excluded.owner, start_date = excluded.start_date, end_date = excluded.end_date, " +
             "lease_expires_at = excluded.lease_expires_at, exit_code = excluded.exit_code, reason = excluded.reason, " +
             "log_path = excluded.log_path",
             All, rows);

@@ -78,6 +78,42 @@ public sealed class WorkerQueueTests
     }
 
     [Fact]
+    public async Task AnAttemptWaitingForAWorker_StartsWhenTheWorkerBeginsIt_NotWhenItWasQueued()
+    {
+        await using var fixture = await ExecutorFixture.CreateAsync();
+        var dag = fixture.Load("""
+            id: waits
+            tasks:
+              - id: remote
+                queue: gpu
+                command: "true"
+            """);
+        var run = (await new global::Weft.Engine.Operations.OperatorActions(fixture.Store, TimeProvider.System).CreateRunAsync(
+            dag, new global::Weft.Engine.Operations.TriggerRequest(dag.Id), Path.Combine(fixture.Root, "dag.yaml"), actor: null, CancellationToken.None)).Run;
+        await using var owner = await StartAsync(fixture, "scheduler", TaskPlacement.NamedQueues, []);
+        var claimed = (await owner.ClaimAsync(dag.Id, run.RunId, CancellationToken.None))!;
+        var executing = owner.ExecuteAsync(dag, claimed, null, CancellationToken.None);
+
+        // No worker serves the queue for a while: the attempt waits, queued.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var workerStarted = DateTimeOffset.UtcNow;
+        await using var workerExecutor = await StartAsync(fixture, "worker", TaskPlacement.Local, ["gpu"], home: Path.Combine(fixture.Root, "worker-home"));
+        var worker = new QueueWorker(workerExecutor, ["gpu"], 1, TimeProvider.System, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var working = worker.RunAsync(stop.Token);
+        var result = await executing.WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        await working;
+
+        var task = result.Tasks.Single();
+        Assert.Equal(TaskState.Success, task.State);
+        Assert.True(task.StartDate >= workerStarted.AddMilliseconds(-5), $"started {task.StartDate:O}, before the worker {workerStarted:O}");
+        Assert.True(task.EndDate - task.StartDate < TimeSpan.FromSeconds(1), $"took {task.EndDate - task.StartDate}: the wait in the queue was counted");
+        var attempt = (await fixture.Store.GetAttemptsAsync(dag.Id, run.RunId, "remote", CancellationToken.None)).Single();
+        Assert.Equal(task.EndDate, attempt.EndDate);
+    }
+
+    [Fact]
     public async Task AWorkerDyingWithTheAttempt_RequeuesItWithoutARetry_TheThirdTimeTheTaskFailsAsLostThreeTimes()
     {
         await using var fixture = await ExecutorFixture.CreateAsync();
