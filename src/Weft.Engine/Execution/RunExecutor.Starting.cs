@@ -88,7 +88,7 @@ internal sealed partial class RunExecutor
 
             // A worker's attempt is queued in the same fenced batch that records it as running; its log is the
             // worker's, shipped to the database, so no path of this machine is recorded for it.
-            var queue = _x._options.Remote is null ? null : _x._options.QueueFor(task);
+            var queue = _x._options.Remote is null ? null : _x._options.QueueFor(_dag, task);
             var logPath = queue is null ? TaskLogPaths.For(_x._options.Home, inst.DagId, inst.RunId, task.Id, tryNumber) : null;
             _batch.AttemptsStarted.Add(new AttemptRecord(attemptId, inst.DagId, inst.RunId, task.Id, tryNumber, TaskState.Running, _claim.Owner, now, null, null, null, null, logPath));
             if (queue is not null)
