@@ -104,6 +104,14 @@ public sealed class WeftQueueWorkerTests
         }
     }
 
+    [Fact]
+    public async Task AddWorker_BadQueueName_TheHostDoesNotStart()
+    {
+        using var host = TestHosts.Build(TestHosts.NewFolder(), w => w.AddWorker("gpu", "no spaces"));
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+        Assert.Contains("invalid queue name 'no spaces'", ex.Message);
+    }
+
     private static string WriteDag(string folder, string name, string yaml)
     {
         var dags = Path.Combine(folder, "dags");
