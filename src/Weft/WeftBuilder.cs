@@ -56,7 +56,23 @@ public sealed class WeftBuilder
     /// <summary>A hosted service that creates runs when they fall due (schedules, catchup).</summary>
     public WeftBuilder AddScheduler() => Configure(o => o.Scheduler = true);
 
-    /// <summary>A hosted service that executes runs in this process: the tasks of the given queues, or of every queue when none.</summary>
+    /// <summary>
+    /// A hosted service that executes runs in this process (it is their owner: it decides what runs next and runs the
+    /// host's C# delegate tasks), with or without <see cref="AddScheduler"/>, which only adds creating runs when due.
+    /// <list type="bullet">
+    /// <item>Without queues, every task of the runs it executes runs here, whatever its <c>queue</c>.</item>
+    /// <item>
+    /// With queues, the host also runs a worker of those queues, as <c>weft worker --queues a,b</c> does (a lease of
+    /// kind <c>worker</c>, listed in <c>/api/v1/workers</c>, woken by <c>LISTEN/NOTIFY</c> on PostgreSQL). The runs
+    /// it executes then place tasks as <c>weft scheduler</c> does: a task without a <c>queue</c> runs here, a task with
+    /// one is handed to the workers of that queue (this host's own for the queues named here) and waits until one
+    /// serves it. So <c>AddScheduler().AddWorker("a")</c> is <c>weft scheduler</c> and <c>weft worker --queues a</c>
+    /// in one process. The tasks of a DAG added with <see cref="AddDag"/> all run here, whatever their queue: a worker
+    /// loads DAGs from the database, which keeps only a description of a DAG built in C#.
+    /// </item>
+    /// </list>
+    /// </summary>
+    /// <param name="queues">The queues whose tasks this host's worker runs; none for every queue, in this process.</param>
     public WeftBuilder AddWorker(params string[] queues) => Configure(o =>
     {
         o.Worker = true;

@@ -30,8 +30,14 @@ public sealed class WeftOptions
     /// <summary>Whether this process executes runs (<see cref="WeftBuilder.AddWorker"/>).</summary>
     public bool Worker { get; set; }
 
-    /// <summary>The queues the worker takes tasks of; empty for every queue.</summary>
+    /// <summary>
+    /// The queues whose tasks this process's worker takes, as <c>weft worker --queues</c> does; empty for every queue
+    /// (the tasks of the runs this process executes then all run here). See <see cref="WeftBuilder.AddWorker"/>.
+    /// </summary>
     public IList<string> Queues { get; set; } = [];
+
+    /// <summary>Attempts of <see cref="Queues"/> running at once on this process's worker (default 16, as <c>weft worker</c>).</summary>
+    public int WorkerConcurrency { get; set; } = 16;
 
     /// <summary>Runs executed at once by this process (default 32).</summary>
     public int MaxActiveRuns { get; set; } = 32;

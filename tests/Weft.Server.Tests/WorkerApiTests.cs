@@ -5,7 +5,7 @@ using Weft.Server.Auth;
 
 namespace Weft.Server.Tests;
 
-/// <summary>What the API says of workers and their queues: <c>/api/v1/workers</c> and the queue gauges of <c>/metrics</c>.</summary>
+/// <summary>What the API says of workers and their queues: <c>/api/v1/workers</c>, <c>/api/v1/health</c> and the queue gauges of <c>/metrics</c>.</summary>
 public sealed class WorkerApiTests
 {
     [Fact]
@@ -40,6 +40,18 @@ public sealed class WorkerApiTests
         var held = Assert.Single(worker.GetProperty("running_attempts").EnumerateArray());
         Assert.Equal(("t1", "run_1", "gpu"), (held.GetProperty("task_id").GetString(), held.GetProperty("run_id").GetString(), held.GetProperty("queue").GetString()));
         Assert.DoesNotContain(workers, w => w.GetProperty("name").GetString() == "gone");
+
+        // Health, without a token, lists the same live workers with a count of what each holds.
+        var health = JsonDocument.Parse(await (await server.Anonymous().GetAsync("/api/v1/health")).Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("healthy", health.GetProperty("database").GetProperty("status").GetString());
+        var live = health.GetProperty("workers").EnumerateArray().ToList();
+        var gpu = live.Single(w => w.GetProperty("name").GetString() == "gpu-1");
+        Assert.Equal(["gpu"], gpu.GetProperty("queues").EnumerateArray().Select(q => q.GetString()));
+        Assert.Equal(1, gpu.GetProperty("held_attempts").GetInt32());
+        Assert.Equal(now, gpu.GetProperty("latest_heartbeat").GetDateTimeOffset(), TimeSpan.FromSeconds(1));
+        Assert.Equal(0, live.Single(w => w.GetProperty("name").GetString() == "sched").GetProperty("held_attempts").GetInt32());
+        Assert.DoesNotContain(live, w => w.GetProperty("name").GetString() == "gone");
+        Assert.Equal(workers.Select(w => w.GetProperty("name").GetString()).Order(), live.Select(w => w.GetProperty("name").GetString()).Order());
 
         var metrics = await viewer.GetStringAsync("/metrics");
         Assert.Contains("weft_queue_depth{queue=\"gpu\"} 1", metrics, StringComparison.Ordinal);

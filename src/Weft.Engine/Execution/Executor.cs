@@ -50,7 +50,7 @@ internal sealed class Executor : IAsyncDisposable
             WaitForDatabase = settings.WaitForDatabase,
             Secrets = name => _secrets is { } s && s.Values.TryGetValue(name, out var value) ? value : null,
             Masker = () => _secrets?.Masker ?? SecretMasker.None,
-            QueueFor = task => TaskPlacements.QueueFor(settings.Placement, task),
+            QueueFor = (dag, task) => settings.LocalDags?.Invoke(dag.Id) == true ? null : TaskPlacements.QueueFor(settings.Placement, task),
             Remote = _remote,
         };
         _runs = new RunExecutor(store, _options, Runners, lease, time: time, logger: logger);

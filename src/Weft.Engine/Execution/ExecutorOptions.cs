@@ -42,8 +42,8 @@ internal sealed class ExecutorOptions
     /// <summary>Masks every known secret: applied to an attempt's log, outputs and reason before they are stored.</summary>
     public Func<Weft.Engine.Secrets.SecretMasker> Masker { get; init; } = () => Weft.Engine.Secrets.SecretMasker.None;
 
-    /// <summary>The queue a task's attempts are handed to workers on, or null when this process runs it itself.</summary>
-    public Func<Weft.Core.Dags.TaskDefinition, string?> QueueFor { get; init; } = _ => null;
+    /// <summary>The queue a task of a DAG has its attempts handed to workers on, or null when this process runs it itself.</summary>
+    public Func<Weft.DagDefinition, Weft.Core.Dags.TaskDefinition, string?> QueueFor { get; init; } = (_, _) => null;
 
     /// <summary>Awaits the attempts handed to workers; null when this process hands none.</summary>
     public RemoteAttempts? Remote { get; init; }

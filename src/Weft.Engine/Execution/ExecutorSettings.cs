@@ -33,6 +33,12 @@ internal sealed class ExecutorSettings
     /// <summary>Which tasks this process hands to workers instead of running them itself.</summary>
     public TaskPlacement Placement { get; init; } = TaskPlacement.Local;
 
+    /// <summary>
+    /// DAGs whose tasks all run in this process whatever <see cref="Placement"/>: a host's DAGs built in C#, which a
+    /// worker cannot load (it reads DAGs from the database, where only a description of them is kept). Null for none.
+    /// </summary>
+    public Func<string, bool>? LocalDags { get; init; }
+
     /// <summary>The queues a worker serves (recorded on its owner row).</summary>
     public IReadOnlyList<string> Queues { get; init; } = [];
 

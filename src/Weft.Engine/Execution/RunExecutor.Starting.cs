@@ -105,7 +105,7 @@ internal sealed partial class RunExecutor
         }
 
         /// <summary>The queue of the workers the task's attempts go to, or null when they run (or end) here.</summary>
-        private string? QueueOf(TaskDefinition task) => _x._options.Remote is null ? null : _x._options.QueueFor(task);
+        private string? QueueOf(TaskDefinition task) => _x._options.Remote is null ? null : _x._options.QueueFor(_dag, task);
 
         /// <summary>Hands the attempts committed as running to their runners.</summary>
         private void Launch()

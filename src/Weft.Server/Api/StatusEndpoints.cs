@@ -29,7 +29,7 @@ internal static class StatusEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/health", HealthAsync).AllowAnonymous().WithTags("Monitoring").WithName("get_health")
-            .WithSummary("Database status and heartbeat ages; no authentication")
+            .WithSummary("Database status, heartbeat ages and live workers; no authentication")
             .Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/events", EventsAsync).RequireAuthorization(Roles.Viewer).WithTags("Monitoring").WithName("list_events")
             .WithSummary("Audit events and SLA misses, newest first").ProducesProblem(StatusCodes.Status400BadRequest);
@@ -75,13 +75,30 @@ internal static class StatusEndpoints
         }
 
         var dags = Component(registry.LastSync, now, required: true);
+        IReadOnlyList<WorkerHealth> workers = [];
+        if (database.Status != "unhealthy")
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                // Health answers without a token: a count of the attempts each holds, not which (that is /api/v1/workers').
+                workers = [.. (await LiveWorkers.ListAsync(store, execution, now, timeout.Token))
+                    .Select(w => new WorkerHealth(w.Name, w.Kind, w.Queues, w.LatestHeartbeat, w.RunningAttempts.Count))];
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The database's status already says why; workers are then unknown, not a failure of their own.
+            }
+        }
+
         // While the database refuses writes, the scheduler's and executor's heartbeats age because they wait for it:
         // the process is degraded (it retries and catches up), not broken; its cause is what health names.
         var degraded = database.Status == "degraded";
         var healthy = database.Status != "unhealthy"
             && (degraded || (executor.Status != "unhealthy" && dags.Status != "unhealthy" && scheduler.Status != "unhealthy"));
         var status = !healthy ? "unhealthy" : degraded ? "degraded" : "healthy";
-        var body = new HealthResponse(status, database, scheduler, executor, dags);
+        var body = new HealthResponse(status, database, scheduler, executor, dags, workers);
         return healthy ? TypedResults.Ok(body) : TypedResults.Json(body, json.Value.SerializerOptions.TypeInfo<HealthResponse>(), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
@@ -110,24 +127,7 @@ internal static class StatusEndpoints
 
     private static async Task<Ok<WorkerCollection>> Workers(IStateStore store, Execution.ExecutionService execution, TimeProvider time, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var owners = await store.ListOwnersAsync(cancellationToken);
-        var held = (await store.ListClaimedAsync(null, cancellationToken))
-            .Where(e => e.State == QueueState.Claimed && e.Worker is not null)
-            .ToLookup(e => e.Worker!, StringComparer.Ordinal);
-        var self = execution.Executor?.Lease.OwnerId;
-        var workers = owners
-            .Where(o => o.LeaseExpiresAt > now)
-            .Select(o => new WorkerResponse(o.OwnerId, o.Kind, o.Queues.Count > 0 ? o.Queues : ["*"], o.OwnerId == self ? execution.Loop?.Dispatcher?.ActiveRuns ?? 0 : 0, o.HeartbeatAt)
-            {
-                Host = o.Host,
-                Pid = o.Pid,
-                LeaseExpiresAt = o.LeaseExpiresAt,
-                RunningAttempts = held[o.OwnerId]
-                    .Select(e => new WorkerAttemptResponse(e.Attempt.AttemptId, e.Attempt.DagId, e.Attempt.RunId, e.Attempt.TaskId, e.Attempt.TryNumber, e.Attempt.Queue, e.ClaimedAt))
-                    .ToList(),
-            })
-            .ToList();
+        var workers = await LiveWorkers.ListAsync(store, execution, time.GetUtcNow(), cancellationToken);
         return TypedResults.Ok(new WorkerCollection(workers, workers.Count));
     }
 }

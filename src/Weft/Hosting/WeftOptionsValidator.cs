@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace Weft.Hosting;
 
 /// <summary>Checks <see cref="WeftOptions"/> when the host starts, so a bad setting stops it with a clear message.</summary>
-internal sealed class WeftOptionsValidator : IValidateOptions<WeftOptions>
+internal sealed partial class WeftOptionsValidator : IValidateOptions<WeftOptions>
 {
     public ValidateOptionsResult Validate(string? name, WeftOptions options)
     {
@@ -38,6 +39,20 @@ internal sealed class WeftOptionsValidator : IValidateOptions<WeftOptions>
             failures.Add("Weft:ShutdownGracePeriod must not be negative");
         }
 
+        if (options.WorkerConcurrency < 1)
+        {
+            failures.Add($"Weft:WorkerConcurrency must be at least 1 (got {options.WorkerConcurrency})");
+        }
+
+        foreach (var queue in options.Queues.Where(q => !QueueName().IsMatch(q ?? "")))
+        {
+            failures.Add($"Weft:Queues: invalid queue name '{queue}': use letters, digits, '_', '.' and '-', starting with a letter or digit");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    // The rule of weft worker --queues.
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,249}$")]
+    private static partial Regex QueueName();
 }

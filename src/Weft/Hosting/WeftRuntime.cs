@@ -12,7 +12,8 @@ namespace Weft.Hosting;
 /// Weft inside a host: registers the host's C# DAGs and the DAGs folder, then runs the engine's
 /// <see cref="SchedulerLoop"/> (with <see cref="WeftBuilder.AddScheduler"/>) and the engine's <see cref="Executor"/>
 /// behind its <see cref="RunDispatcher"/> (with <see cref="WeftBuilder.AddWorker"/>), as <c>weft scheduler</c> and
-/// <c>weft server</c> do. Started by the hosted service, or by the client when the host was never started.
+/// <c>weft server</c> do; with named queues also a <see cref="WeftQueueWorker"/> for them, as <c>weft worker</c> runs.
+/// Started by the hosted service, or by the client when the host was never started.
 /// </summary>
 internal sealed class WeftRuntime(IOptions<WeftOptions> options, WeftStore stores, WeftDags dags, TimeProvider time, ILogger<WeftRuntime> logger) : IAsyncDisposable, IDisposable
 {
@@ -23,6 +24,7 @@ internal sealed class WeftRuntime(IOptions<WeftOptions> options, WeftStore store
     private Executor? _executor;
     private SchedulerLoop? _loop;
     private RunDispatcher? _dispatcher;
+    private WeftQueueWorker? _queueWorker;
 
     /// <summary>Starts once; later calls return at once.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -71,23 +73,28 @@ internal sealed class WeftRuntime(IOptions<WeftOptions> options, WeftStore store
 
         if (settings.Worker)
         {
-            if (settings.Queues.Count > 0)
-            {
-                logger.LogWarning("Weft worker: queues ({Queues}) are not told apart yet; this worker takes tasks of every queue", string.Join(", ", settings.Queues));
-            }
-
+            var queues = settings.Queues.Distinct(StringComparer.Ordinal).ToList();
+            var tasksDir = Path.GetFullPath(settings.TasksDir);
             _executor = await Executor.StartAsync(
                 store,
                 new ExecutorSettings
                 {
                     Kind = "host",
                     Home = home,
-                    TasksDir = Path.GetFullPath(settings.TasksDir),
+                    TasksDir = tasksDir,
                     Parallelism = settings.Parallelism > 0 ? settings.Parallelism : int.MaxValue,
+                    // Named queues: the runs' tasks of a queue go to its workers (this host's among them), as under
+                    // weft scheduler; none: every task of the runs executes here, whatever its queue.
+                    Placement = queues.Count > 0 ? TaskPlacement.NamedQueues : TaskPlacement.Local,
+                    LocalDags = id => dags.Find(id) is not null,
                 },
                 time,
                 logger,
                 cancellationToken).ConfigureAwait(false);
+            if (queues.Count > 0)
+            {
+                _queueWorker = await WeftQueueWorker.StartAsync(store, queues, settings.WorkerConcurrency, home, tasksDir, time, logger, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var dispatcher = new DispatcherOptions
@@ -136,6 +143,12 @@ internal sealed class WeftRuntime(IOptions<WeftOptions> options, WeftStore store
         }
         finally
         {
+            // The queue worker goes on while the runs finish (their tasks of its queues may be running on it).
+            if (Interlocked.Exchange(ref _queueWorker, null) is { } queueWorker)
+            {
+                await queueWorker.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (Interlocked.Exchange(ref _executor, null) is { } executor)
             {
                 await executor.DisposeAsync().ConfigureAwait(false);

@@ -31,7 +31,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Database status and heartbeat ages; no authentication */
+        /** Database status, heartbeat ages and live workers; no authentication */
         get: operations["get_health"];
         put?: never;
         post?: never;
@@ -774,6 +774,7 @@ export interface components {
             scheduler: components["schemas"]["ComponentHealth"];
             executor: components["schemas"]["ComponentHealth"];
             dag_processor: components["schemas"]["ComponentHealth"];
+            workers: components["schemas"]["WorkerHealth"][];
         };
         JsonElement: unknown;
         LifecycleEventResponse: {
@@ -910,6 +911,15 @@ export interface components {
             workers: components["schemas"]["WorkerResponse"][];
             /** Format: int32 */
             total_entries: number | string;
+        };
+        WorkerHealth: {
+            name: string;
+            kind: string;
+            queues: string[];
+            /** Format: date-time */
+            latest_heartbeat: null | string;
+            /** Format: int32 */
+            held_attempts: number | string;
         };
         WorkerResponse: {
             name: string;

@@ -31,8 +31,11 @@ internal sealed record WorkerCollection(IReadOnlyList<WorkerResponse> Workers, i
 /// <summary>One component's health.</summary>
 internal sealed record ComponentHealth(string Status, DateTimeOffset? LatestHeartbeat, double? HeartbeatAgeSeconds, string? Owner = null, DateTimeOffset? LeaseExpiresAt = null, string? Error = null);
 
-/// <summary><c>GET /api/v1/health</c>.</summary>
-internal sealed record HealthResponse(string Status, ComponentHealth Database, ComponentHealth Scheduler, ComponentHealth Executor, ComponentHealth DagProcessor);
+/// <summary><c>GET /api/v1/health</c>; <see cref="Workers"/> are the live processes that run tasks (empty while the database does not answer).</summary>
+internal sealed record HealthResponse(string Status, ComponentHealth Database, ComponentHealth Scheduler, ComponentHealth Executor, ComponentHealth DagProcessor, IReadOnlyList<WorkerHealth> Workers);
+
+/// <summary>A live worker in <c>/api/v1/health</c>: what <c>/api/v1/workers</c> says of it, with its held attempts counted.</summary>
+internal sealed record WorkerHealth(string Name, string Kind, IReadOnlyList<string> Queues, DateTimeOffset? LatestHeartbeat, int HeldAttempts);
 
 /// <summary><c>GET /</c>: where things are.</summary>
 internal sealed record RootResponse(string Name, string Api, string Openapi, string Health)
