@@ -76,8 +76,7 @@ public sealed class WorkerFaultTests(ITestOutputHelper output) : IAsyncLifetime
         await FaultSite.UntilAsync(() => Task.FromResult(_site.LedgerLines().Any(l => l.StartsWith("long start", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(30), () => "long started\n" + Outputs());
         var orphanPid = int.Parse(_site.LedgerLines().First(l => l.StartsWith("long start", StringComparison.Ordinal)).Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture);
-        Start("worker", "--queues", "gpu", "--concurrency", "4", "--name", "second", "--home", ".second");
-        await Task.Delay(500);
+        await UpAsync(Start("worker", "--queues", "gpu", "--concurrency", "4", "--name", "second", "--home", ".second"));
 
         var killed = Stopwatch.StartNew();
         first.Signal("KILL");
@@ -160,7 +159,7 @@ public sealed class WorkerFaultTests(ITestOutputHelper output) : IAsyncLifetime
         var paused = Start("worker", "--queues", "gpu", "--name", "paused", "--home", ".paused");
         await TriggerAsync("pause");
         await FaultSite.UntilAsync(() => Task.FromResult(_site.LedgerLines().Contains("p start 1")), TimeSpan.FromSeconds(30), () => "p started\n" + Outputs());
-        Start("worker", "--queues", "gpu", "--name", "other", "--home", ".other");
+        await UpAsync(Start("worker", "--queues", "gpu", "--name", "other", "--home", ".other"));
 
         var stopped = Stopwatch.StartNew();
         paused.Signal("STOP");
@@ -205,7 +204,7 @@ public sealed class WorkerFaultTests(ITestOutputHelper output) : IAsyncLifetime
         _processes.Add(cut);
         await TriggerAsync("cut");
         await FaultSite.UntilAsync(() => Task.FromResult(_site.LedgerLines().Contains("k start 1")), TimeSpan.FromSeconds(30), () => "k started\n" + Outputs());
-        Start("worker", "--queues", "gpu", "--name", "other", "--home", ".other");
+        await UpAsync(Start("worker", "--queues", "gpu", "--name", "other", "--home", ".other"));
 
         var partitioned = Stopwatch.StartNew();
         proxy.Pause();
@@ -336,6 +335,10 @@ public sealed class WorkerFaultTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(Enumerable.Range(0, 8).SelectMany(i => new[] { $"s{i} start", $"s{i} end" }), _site.LedgerLines());
         Assert.All(_processes, p => Assert.False(p.HasExited, p.Output));
     }
+
+    /// <summary>Waits until a worker says it started: takeover times are measured from the fault, not from a slow start.</summary>
+    private static Task UpAsync(BackgroundWeft worker) =>
+        FaultSite.UntilAsync(() => Task.FromResult(worker.Output.Contains(" started: ", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), () => "worker started\n" + worker.Output);
 
     private BackgroundWeft Start(params string[] args)
     {
