@@ -8,7 +8,7 @@ public sealed partial class PostgresStateStore
 {
     /// <inheritdoc />
     /// <remarks>
-    /// The whole batch is one <see cref="NpgsqlBatch"/>, one round trip, in one transaction: the claim check first
+    /// The whole batch is one <see cref="NpgsqlBatch"/>, one round trip, one (implicit) transaction: the claim check first
     /// (it locks the run's row, so no claim passes on before the commit), then one statement per table, each writing
     /// all its rows through <c>unnest</c>. Batches of different callers are not merged: PostgreSQL runs concurrent
     /// transactions side by side, so each is written alone and fails alone.
@@ -24,9 +24,11 @@ public sealed partial class PostgresStateStore
         var commands = Commands(batch);
         try
         {
-            await WriteAsync(async (connection, transaction) =>
+            // No explicit transaction: PostgreSQL runs the statements of one batch as one implicit transaction (all or
+            // nothing), and the commit needs no round trip of its own.
+            await OnceAsync(async connection =>
             {
-                await using var statements = new NpgsqlBatch(connection, transaction);
+                await using var statements = new NpgsqlBatch(connection);
                 foreach (var command in commands)
                 {
                     statements.BatchCommands.Add(command);
