@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Weft.Engine.Ownership;
 using Weft.Engine.Runners;
 using Weft.Engine.Storage;
+using Weft.Engine.Workers;
 
 namespace Weft.Engine.Execution;
 
@@ -30,10 +31,20 @@ internal sealed class RemoteAttempts : IAsyncDisposable
         _time = time;
         _logger = logger;
         PollInterval = pollInterval ?? TimeSpan.FromMilliseconds(50);
+        BusyPollInterval = pollInterval is null ? QueuePolling.BusyInterval : PollInterval;
     }
 
     /// <summary>How often awaited entries are read when no notification comes.</summary>
     public TimeSpan PollInterval { get; }
+
+    /// <summary>
+    /// How often they are read for a while after a result came, where the store has no notifications (SQLite): a
+    /// chain of worker tasks then hands over in milliseconds, and an idle wait still costs a read per
+    /// <see cref="PollInterval"/>.
+    /// </summary>
+    public TimeSpan BusyPollInterval { get; }
+
+    private long _lastResultTicks;
 
     /// <summary>Attempts taken back from workers whose lease ran out, since start.</summary>
     public long LostCount => Interlocked.Read(ref _lost);
@@ -91,7 +102,8 @@ internal sealed class RemoteAttempts : IAsyncDisposable
         {
             try
             {
-                var wait = _waiting.IsEmpty ? _wake.WaitAsync() : Task.WhenAny(_wake.WaitAsync(), Task.Delay(PollInterval + backoff, _time, token));
+                var interval = QueuePolling.Interval(_time, Interlocked.Read(ref _lastResultTicks), PollInterval, BusyPollInterval);
+                var wait = _waiting.IsEmpty ? _wake.WaitAsync() : Task.WhenAny(_wake.WaitAsync(), Task.Delay(interval + backoff, _time, token));
                 await wait.WaitAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -227,6 +239,7 @@ internal sealed class RemoteAttempts : IAsyncDisposable
                 registration.Dispose();
             }
 
+            Interlocked.Exchange(ref _lastResultTicks, _time.GetUtcNow().UtcTicks);
             waiter.Done.TrySetResult(result);
         }
     }

@@ -57,10 +57,16 @@ internal sealed class QueueWorker
         _time = time;
         _logger = logger;
         PollInterval = pollInterval ?? TimeSpan.FromMilliseconds(50);
+        BusyPollInterval = pollInterval is null ? QueuePolling.BusyInterval : PollInterval;
     }
 
     /// <summary>How often the queue is looked at when no notification wakes the worker.</summary>
     public TimeSpan PollInterval { get; }
+
+    /// <summary>How often for a while after it took or ended an attempt, where the store has no notifications (SQLite).</summary>
+    public TimeSpan BusyPollInterval { get; }
+
+    private long _lastActivityTicks;
 
     /// <summary>Attempts whose result was written.</summary>
     public long Completed => Interlocked.Read(ref _completed);
@@ -99,9 +105,15 @@ internal sealed class QueueWorker
             try
             {
                 // Straight on while there is work and room for it; else until a wake-up, an end, or the next poll.
+                if (claimedAny)
+                {
+                    Interlocked.Exchange(ref _lastActivityTicks, _time.GetUtcNow().UtcTicks);
+                }
+
                 if (!(claimedAny && _held.Count < _concurrency))
                 {
-                    await Task.WhenAny(_wake.WaitAsync(), Task.Delay(PollInterval + backoff, _time, cancellationToken)).ConfigureAwait(false);
+                    var interval = QueuePolling.Interval(_time, Interlocked.Read(ref _lastActivityTicks), PollInterval, BusyPollInterval);
+                    await Task.WhenAny(_wake.WaitAsync(), Task.Delay(interval + backoff, _time, cancellationToken)).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException)
@@ -280,6 +292,7 @@ internal sealed class QueueWorker
         {
             _held.TryRemove(attempt.AttemptId, out _);
             held.Stop.Dispose();
+            Interlocked.Exchange(ref _lastActivityTicks, _time.GetUtcNow().UtcTicks);
             _wake.Set();
         }
     }
