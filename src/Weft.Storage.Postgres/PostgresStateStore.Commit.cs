@@ -8,24 +8,141 @@ public sealed partial class PostgresStateStore
 {
     /// <inheritdoc />
     /// <remarks>
-    /// The whole batch is one <see cref="NpgsqlBatch"/>, one round trip, one (implicit) transaction: the claim check first
-    /// (it locks the run's row, so no claim passes on before the commit), then one statement per table, each writing
-    /// all its rows through <c>unnest</c>. Batches of different callers are not merged: PostgreSQL runs concurrent
-    /// transactions side by side, so each is written alone and fails alone.
+    /// A batch is one <see cref="NpgsqlBatch"/>, one round trip, one (implicit) transaction: the claim checks first
+    /// (each locks its run's row, so no claim passes on before the commit), then one statement per table, each writing
+    /// all its rows through <c>unnest</c>. Batches that come while others are being written are written together in
+    /// the next round (a few rounds at a time, side by side), so 1,000 runs starting at once cost a few transactions,
+    /// not 1,000; when a round fails (a claim that passed on, say), its batches are written again one by one, so each
+    /// fails alone.
     /// </remarks>
-    public async Task CommitAsync(StateBatch batch, CancellationToken cancellationToken)
+    public Task CommitAsync(StateBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.IsEmpty)
         {
+            return Task.CompletedTask;
+        }
+
+        var pending = new PendingCommit(batch, cancellationToken);
+        bool lead;
+        lock (_commitGate)
+        {
+            _commitQueue.Add(pending);
+            lead = _commitRounds < MaxCommitRounds;
+            if (lead)
+            {
+                _commitRounds++;
+            }
+        }
+
+        return lead ? LeadAsync(pending) : pending.Task;
+    }
+
+    // Rounds written side by side: PostgreSQL runs transactions in parallel, and one slow round must not hold all.
+    private const int MaxCommitRounds = 4;
+    private const int MaxGroup = 512;
+    private readonly Lock _commitGate = new();
+    private List<PendingCommit> _commitQueue = [];
+    private int _commitRounds;
+
+    private async Task LeadAsync(PendingCommit own)
+    {
+        await CommitRoundAsync().ConfigureAwait(false);
+        await own.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Writes what is queued; hands a further round to the thread pool when more was queued meanwhile.</summary>
+    private async Task CommitRoundAsync()
+    {
+        List<PendingCommit> group;
+        lock (_commitGate)
+        {
+            if (_commitQueue.Count <= MaxGroup)
+            {
+                group = _commitQueue;
+                _commitQueue = [];
+            }
+            else
+            {
+                group = _commitQueue.GetRange(0, MaxGroup);
+                _commitQueue.RemoveRange(0, MaxGroup);
+            }
+        }
+
+        await WriteGroupAsync(group).ConfigureAwait(false);
+        lock (_commitGate)
+        {
+            if (_commitQueue.Count == 0)
+            {
+                _commitRounds--;
+                return;
+            }
+        }
+
+        // The leader's own batch is written: its caller goes on, and the next round runs elsewhere.
+        _ = Task.Run(CommitRoundAsync);
+    }
+
+    private async Task WriteGroupAsync(List<PendingCommit> group)
+    {
+        var live = new List<PendingCommit>(group.Count);
+        foreach (var pending in group)
+        {
+            if (pending.CancellationToken.IsCancellationRequested)
+            {
+                pending.Cancel();
+            }
+            else
+            {
+                live.Add(pending);
+            }
+        }
+
+        if (live.Count == 0)
+        {
             return;
         }
 
-        var commands = Commands(batch);
         try
         {
-            // No explicit transaction: PostgreSQL runs the statements of one batch as one implicit transaction (all or
-            // nothing), and the commit needs no round trip of its own.
+            await WriteAsync(live.ConvertAll(p => p.Batch)).ConfigureAwait(false);
+        }
+        catch (Exception) when (live.Count > 1)
+        {
+            // Nothing of the round is written: each batch again alone, so one that fails fails only its caller.
+            foreach (var pending in live)
+            {
+                try
+                {
+                    await WriteAsync([pending.Batch]).ConfigureAwait(false);
+                    pending.Complete();
+                }
+                catch (Exception ex)
+                {
+                    pending.Fail(ex);
+                }
+            }
+
+            return;
+        }
+        catch (Exception ex)
+        {
+            live[0].Fail(ex);
+            return;
+        }
+
+        foreach (var pending in live)
+        {
+            pending.Complete();
+        }
+    }
+
+    private async Task WriteAsync(List<StateBatch> batches)
+    {
+        var commands = Commands(batches);
+        try
+        {
+            // Not the callers' tokens: a round holds several callers' batches (each was checked before the round).
             await OnceAsync(async connection =>
             {
                 await using var statements = new NpgsqlBatch(connection);
@@ -34,58 +151,70 @@ public sealed partial class PostgresStateStore
                     statements.BatchCommands.Add(command);
                 }
 
-                await statements.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await statements.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
                 return true;
-            }, cancellationToken).ConfigureAwait(false);
+            }, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresMigrations.ClaimLostState && batch.Claim is { } claim)
+        catch (PostgresException ex) when (ex.SqlState == PostgresMigrations.ClaimLostState && batches is [{ Claim: { } claim }])
         {
             // Nothing of the batch is written: its writer no longer owns the run.
             throw new ClaimLostException(claim);
         }
     }
 
-    private List<NpgsqlBatchCommand> Commands(StateBatch batch)
+    /// <summary>The statements that write <paramref name="batches"/> in one transaction, in their order.</summary>
+    private List<NpgsqlBatchCommand> Commands(List<StateBatch> batches)
     {
-        var commands = new List<NpgsqlBatchCommand>(9);
-        if (batch.Claim is { } claim)
+        var commands = new List<NpgsqlBatchCommand>(10);
+        List<T> All<T>(Func<StateBatch, List<T>> rows) => batches.Count == 1 ? rows(batches[0]) : batches.SelectMany(rows).ToList();
+
+        var claims = batches.Where(b => b.Claim is not null).Select(b => b.Claim!).ToList();
+        if (claims.Count > 0)
         {
-            commands.Add(BatchCommand("SELECT weft_hold_claim($1, $2, $3, $4)", claim.DagId, claim.RunId, claim.Owner, claim.Epoch));
+            commands.Add(BatchCommand(
+                "SELECT weft_hold_claim(c.dag_id, c.run_id, c.owner, c.epoch) FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS c(dag_id, run_id, owner, epoch)",
+                claims.Select(c => c.DagId).ToArray(), claims.Select(c => c.RunId).ToArray(), claims.Select(c => c.Owner).ToArray(), claims.Select(c => c.Epoch).ToArray()));
         }
 
-        if (batch.Runs.Count > 0)
+        var runs = All(b => b.Runs);
+        if (runs.Count > 0)
         {
-            commands.Add(RunRows.Upsert(LastOfEach(batch.Runs, r => (r.DagId, r.RunId, ""))));
+            commands.Add(RunRows.Upsert(LastOfEach(runs, r => (r.DagId, r.RunId, ""))));
         }
 
-        if (batch.TaskInstances.Count > 0)
+        var instances = All(b => b.TaskInstances);
+        if (instances.Count > 0)
         {
-            commands.Add(TaskInstanceRows.Upsert(LastOfEach(batch.TaskInstances, t => (t.DagId, t.RunId, t.TaskId))));
+            commands.Add(TaskInstanceRows.Upsert(LastOfEach(instances, t => (t.DagId, t.RunId, t.TaskId))));
         }
 
-        if (batch.AttemptsStarted.Count > 0)
+        var started = All(b => b.AttemptsStarted);
+        if (started.Count > 0)
         {
-            commands.Add(AttemptRows.Insert(batch.AttemptsStarted));
+            commands.Add(AttemptRows.Insert(started));
         }
 
-        if (batch.AttemptsEnded.Count > 0)
+        var ended = All(b => b.AttemptsEnded);
+        if (ended.Count > 0)
         {
-            commands.Add(AttemptRows.Upsert(LastOfEach(batch.AttemptsEnded, a => (a.AttemptId, "", ""))));
+            commands.Add(AttemptRows.Upsert(LastOfEach(ended, a => (a.AttemptId, "", ""))));
         }
 
-        if (batch.Events.Count > 0)
+        var events = All(b => b.Events);
+        if (events.Count > 0)
         {
-            commands.Add(EventRows.Insert(batch.Events));
+            commands.Add(EventRows.Insert(events));
         }
 
-        if (batch.AttemptProcesses.Count > 0)
+        var processes = All(b => b.AttemptProcesses);
+        if (processes.Count > 0)
         {
-            commands.Add(AttemptRows.UpdateProcess(LastOfEach(batch.AttemptProcesses, p => (p.AttemptId, "", ""))));
+            commands.Add(AttemptRows.UpdateProcess(LastOfEach(processes, p => (p.AttemptId, "", ""))));
         }
 
-        if (batch.AttemptsQueued.Count > 0)
+        var queued = All(b => b.AttemptsQueued);
+        if (queued.Count > 0)
         {
-            var queued = batch.AttemptsQueued;
             commands.Add(BatchCommand("""
                 INSERT INTO attempt_queue (attempt_id, dag_id, run_id, task_id, try_number, queue, state, enqueued_at, run_epoch)
                 SELECT a, d, r, t, n, q, 'queued', e, p FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::bigint[], $8::bigint[]) AS u(a, d, r, t, n, q, e, p)
@@ -98,25 +227,32 @@ public sealed partial class PostgresStateStore
                 QueueChannel, queued.Select(q => q.Queue).ToArray()));
         }
 
-        if (batch.QueueEntriesDone.Count > 0)
+        var done = All(b => b.QueueEntriesDone);
+        if (done.Count > 0)
         {
-            commands.Add(BatchCommand("DELETE FROM attempt_queue WHERE attempt_id = ANY($1::text[])", (object)batch.QueueEntriesDone.ToArray()));
+            commands.Add(BatchCommand("DELETE FROM attempt_queue WHERE attempt_id = ANY($1::text[])", (object)done.ToArray()));
         }
 
-        if (batch.RunsPreempted.Count > 0)
+        var preempted = All(b => b.RunsPreempted);
+        if (preempted.Count > 0)
         {
             commands.Add(BatchCommand("""
                 UPDATE dag_runs AS r SET owner = CASE WHEN r.state = 'running' THEN r.owner END, claim_epoch = r.claim_epoch + 1
                 FROM unnest($1::text[], $2::text[]) AS p(dag_id, run_id)
                 WHERE r.dag_id = p.dag_id AND r.run_id = p.run_id
                 """,
-                batch.RunsPreempted.Select(p => p.DagId).ToArray(), batch.RunsPreempted.Select(p => p.RunId).ToArray()));
+                preempted.Select(p => p.DagId).ToArray(), preempted.Select(p => p.RunId).ToArray()));
         }
 
-        if (batch.ReleaseClaim && batch.Claim is { } held)
+        var released = batches.Where(b => b.ReleaseClaim && b.Claim is not null).Select(b => b.Claim!).ToList();
+        if (released.Count > 0)
         {
-            commands.Add(BatchCommand("UPDATE dag_runs SET owner = NULL WHERE dag_id = $1 AND run_id = $2 AND owner = $3 AND claim_epoch = $4",
-                held.DagId, held.RunId, held.Owner, held.Epoch));
+            commands.Add(BatchCommand("""
+                UPDATE dag_runs AS r SET owner = NULL
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS c(dag_id, run_id, owner, epoch)
+                WHERE r.dag_id = c.dag_id AND r.run_id = c.run_id AND r.owner = c.owner AND r.claim_epoch = c.epoch
+                """,
+                released.Select(c => c.DagId).ToArray(), released.Select(c => c.RunId).ToArray(), released.Select(c => c.Owner).ToArray(), released.Select(c => c.Epoch).ToArray()));
         }
 
         return commands;

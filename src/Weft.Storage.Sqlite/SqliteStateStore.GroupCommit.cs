@@ -1,3 +1,5 @@
+using Weft.Engine.Storage;
+
 namespace Weft.Storage.Sqlite;
 
 /// <summary>The group-commit rounds behind <see cref="CommitAsync"/>.</summary>

@@ -70,6 +70,53 @@ public abstract partial class StateStoreContract
     }
 
     [StoreFact]
+    public async Task Commit_ManyAtOnce_EachWritten_AStaleOneRefusedAlone()
+    {
+        // Batches committed together may be written in one transaction: one stale claim among them fails only its own.
+        await Store.RegisterOwnerAsync(Owner("a", T0.AddSeconds(30)), Ct);
+        var claims = new List<RunClaim>();
+        for (var i = 0; i < 40; i++)
+        {
+            var r = Run(runId: $"run_{i:D2}", logicalDate: T0.AddDays(i));
+            claims.Add(await Store.CreateClaimedRunAsync(r, [Instance(r, "t1")], "a", Ct));
+        }
+
+        Assert.NotNull(await Store.ClaimRunAsync("etl", "run_07", "b", T0.AddMinutes(5), Ct));
+        var commits = claims.Select(claim =>
+        {
+            var batch = new StateBatch { Claim = claim, ReleaseClaim = true };
+            var r = Run(runId: claim.RunId, logicalDate: T0.AddDays(int.Parse(claim.RunId[4..], System.Globalization.CultureInfo.InvariantCulture)));
+            batch.Runs.Add(r with { State = RunState.Success, EndDate = T0 });
+            batch.TaskInstances.Add(Instance(r, "t1", TaskState.Success));
+            batch.Events.Add(new EventRecord(0, T0, "done", "etl", claim.RunId, "t1", "written"));
+            return Task.Run(() => Store.CommitAsync(batch, Ct));
+        }).ToList();
+        var outcomes = await Task.WhenAll(commits.Select(async c =>
+        {
+            try
+            {
+                await c;
+                return null;
+            }
+            catch (ClaimLostException lost)
+            {
+                return lost.Claim.RunId;
+            }
+        }));
+
+        Assert.Equal(["run_07"], outcomes.Where(o => o is not null));
+        foreach (var claim in claims)
+        {
+            var snapshot = (await Store.GetRunAsync("etl", claim.RunId, Ct))!;
+            var written = claim.RunId != "run_07";
+            Assert.Equal(written ? TaskState.Success : TaskState.None, snapshot.Tasks.Single().State);
+            Assert.Equal(written ? null : "b", snapshot.Run.Owner);
+        }
+
+        Assert.Equal(39, (await Store.ListEventsAsync(100, 0, Ct)).TotalEntries);
+    }
+
+    [StoreFact]
     public async Task Commit_Preempted_RevokesTheClaimAndFreesTheRun()
     {
         await Store.RegisterOwnerAsync(Owner("a", T0.AddSeconds(30)), Ct);

@@ -226,6 +226,12 @@ internal sealed class Executor : IAsyncDisposable
         await _secretsLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_secrets is { } read && _time.GetUtcNow() - read.At < SecretsFor)
+            {
+                // Read by whoever held the lock before: 1,000 runs starting at once read the secrets once, not in turn.
+                return;
+            }
+
             var records = await access.ListSecretsAsync(cancellationToken).ConfigureAwait(false);
             IReadOnlyDictionary<string, string> values = records.Count == 0
                 ? new Dictionary<string, string>()
