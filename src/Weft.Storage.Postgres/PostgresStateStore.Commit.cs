@@ -107,9 +107,11 @@ public sealed partial class PostgresStateStore
         {
             await WriteAsync(live.ConvertAll(p => p.Batch)).ConfigureAwait(false);
         }
-        catch (Exception) when (live.Count > 1)
+        catch (PostgresException) when (live.Count > 1)
         {
-            // Nothing of the round is written: each batch again alone, so one that fails fails only its caller.
+            // The server refused the round (a claim that passed on, say) and wrote nothing of it: each batch again
+            // alone, so one that fails fails only its caller. A connection that failed fails them all at once below,
+            // rather than each in turn.
             foreach (var pending in live)
             {
                 try
@@ -127,7 +129,7 @@ public sealed partial class PostgresStateStore
         }
         catch (Exception ex)
         {
-            live[0].Fail(ex);
+            live.ForEach(p => p.Fail(ex));
             return;
         }
 
