@@ -25,6 +25,16 @@ internal sealed class BackgroundWeft : IDisposable
     {
         _args = args;
         var start = WeftProcess.StartInfo(workingDirectory, args);
+        // Through env(1), which restores SIGINT and SIGQUIT and execs weft in place (same pid): a test suite started in
+        // the background inherits them ignored, and then the test's Ctrl+C would never reach weft, as for any
+        // background job; signals here must act as a user's would on a foreground command.
+        if (File.Exists("/usr/bin/env"))
+        {
+            start.ArgumentList.Insert(0, start.FileName);
+            start.ArgumentList.Insert(0, "--default-signal=INT,QUIT");
+            start.FileName = "/usr/bin/env";
+        }
+
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
