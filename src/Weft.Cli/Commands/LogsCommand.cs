@@ -28,6 +28,18 @@ internal sealed class LogsCommand : WeftCommand
 
     private readonly Option<string?> _dag = RunsLookup.DagOption();
 
+    private readonly Option<string?> _server = new("--server")
+    {
+        Description = "Read the log through a server's API instead of the database (needs --dag); --follow then streams it as it is written",
+        HelpName = "URL",
+    };
+
+    private readonly Option<string?> _token = new("--token")
+    {
+        Description = "An API token for --server (any role) [default: WEFT_TOKEN]",
+        HelpName = "TOKEN",
+    };
+
     public LogsCommand()
         : base("logs", "Print a task attempt's log; --follow prints new lines as they are written")
     {
@@ -36,6 +48,8 @@ internal sealed class LogsCommand : WeftCommand
         Options.Add(_attempt);
         Options.Add(_follow);
         Options.Add(_dag);
+        Options.Add(_server);
+        Options.Add(_token);
         _attempt.Validators.Add(result =>
         {
             // Read from the token: a value that is not a number is already a parse error, reported as such.
@@ -49,6 +63,11 @@ internal sealed class LogsCommand : WeftCommand
     protected override async Task<int> ExecuteAsync(CliContext context, CancellationToken cancellationToken)
     {
         var parse = context.ParseResult;
+        if (parse.GetValue(_server) is { } url)
+        {
+            return await RemoteAsync(context, url, cancellationToken).ConfigureAwait(false);
+        }
+
         await using var store = await StateStores.OpenAsync(context, cancellationToken).ConfigureAwait(false);
         var run = await RunsLookup.GetRunAsync(store, parse.GetValue(_dag), parse.GetRequiredValue(_runId), cancellationToken).ConfigureAwait(false);
         var task = RunsLookup.GetTask(run, parse.GetRequiredValue(_taskId));
@@ -92,6 +111,26 @@ internal sealed class LogsCommand : WeftCommand
 
         await FollowAsync(context, store, task, attempt, path, cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
+    }
+
+    private Task<int> RemoteAsync(CliContext context, string url, CancellationToken cancellationToken)
+    {
+        var parse = context.ParseResult;
+        if (!Uri.TryCreate(url.TrimEnd('/') + "/", UriKind.Absolute, out var server) || server.Scheme is not ("http" or "https"))
+        {
+            throw CliException.Usage($"--server: '{url}' is not an http:// or https:// URL");
+        }
+
+        var dag = parse.GetValue(_dag)
+            ?? throw CliException.Usage("--server needs --dag DAG", "the API addresses a run by its DAG: weft logs RUN_ID TASK_ID --server URL --dag DAG");
+        var token = parse.GetValue(_token) ?? Environment.GetEnvironmentVariable("WEFT_TOKEN");
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            throw CliException.Usage("no API token", "give --token TOKEN or set WEFT_TOKEN (any role can read logs: 'weft tokens create --name me --role viewer')");
+        }
+
+        int? attempt = parse.GetResult(_attempt) is not null ? parse.GetValue(_attempt) : null;
+        return RemoteLogs.RunAsync(context, server, token, dag, parse.GetRequiredValue(_runId), parse.GetRequiredValue(_taskId), attempt, parse.GetValue(_follow), cancellationToken);
     }
 
     // Polls the task instance in the background; the reader asks a flag, which must not wait on the database.
