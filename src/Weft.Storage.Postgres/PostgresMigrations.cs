@@ -16,6 +16,9 @@ internal static class PostgresMigrations
     /// <summary>The SQLSTATE <c>weft_hold_claim</c> raises when a claim no longer holds.</summary>
     public const string ClaimLostState = "WF001";
 
+    /// <summary>The SQLSTATE <c>weft_expect_run</c> raises when a run is no longer at the version a writer read.</summary>
+    public const string RunChangedState = "WF002";
+
     /// <summary>Every migration, in order.</summary>
     public static IReadOnlyList<Migration> All { get; } =
     [
@@ -214,6 +217,34 @@ internal static class PostgresMigrations
                 PRIMARY KEY (attempt_id, start_byte)
             );
             ALTER TABLE owners ADD COLUMN queues text;
+            """),
+
+        // The run's version: every write under a claim moves it on (the claim check now updates the row it locks), so an
+        // operator's change is written only while the run is still as the change read it.
+        new(4, "run_version", """
+            ALTER TABLE dag_runs ADD COLUMN version bigint NOT NULL DEFAULT 0;
+            CREATE OR REPLACE FUNCTION weft_hold_claim(p_dag_id text, p_run_id text, p_owner text, p_epoch bigint) RETURNS void
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE dag_runs SET version = version + 1
+                WHERE dag_id = p_dag_id AND run_id = p_run_id AND owner = p_owner AND claim_epoch = p_epoch;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'the claim of % on run % of DAG % has passed on', p_owner, p_run_id, p_dag_id
+                        USING ERRCODE = 'WF001';
+                END IF;
+            END
+            $$;
+            CREATE FUNCTION weft_expect_run(p_dag_id text, p_run_id text, p_version bigint) RETURNS void
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE dag_runs SET version = version + 1
+                WHERE dag_id = p_dag_id AND run_id = p_run_id AND version = p_version;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'run % of DAG % changed since it was read', p_run_id, p_dag_id
+                        USING ERRCODE = 'WF002';
+                END IF;
+            END
+            $$;
             """),
     ];
 

@@ -162,6 +162,11 @@ public sealed partial class PostgresStateStore
             // Nothing of the batch is written: its writer no longer owns the run.
             throw new ClaimLostException(claim);
         }
+        catch (PostgresException ex) when (ex.SqlState == PostgresMigrations.RunChangedState && batches is [{ ExpectedRun: { } expected }])
+        {
+            // Nothing of the batch is written: the run changed since its writer read it.
+            throw new RunChangedException(expected.DagId, expected.RunId);
+        }
     }
 
     /// <summary>The statements that write <paramref name="batches"/> in one transaction, in their order.</summary>
@@ -176,6 +181,14 @@ public sealed partial class PostgresStateStore
             commands.Add(BatchCommand(
                 "SELECT weft_hold_claim(c.dag_id, c.run_id, c.owner, c.epoch) FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS c(dag_id, run_id, owner, epoch)",
                 claims.Select(c => c.DagId).ToArray(), claims.Select(c => c.RunId).ToArray(), claims.Select(c => c.Owner).ToArray(), claims.Select(c => c.Epoch).ToArray()));
+        }
+
+        var expected = batches.Where(b => b.ExpectedRun is not null).Select(b => b.ExpectedRun!.Value).ToList();
+        if (expected.Count > 0)
+        {
+            commands.Add(BatchCommand(
+                "SELECT weft_expect_run(e.dag_id, e.run_id, e.version) FROM unnest($1::text[], $2::text[], $3::bigint[]) AS e(dag_id, run_id, version)",
+                expected.Select(e => e.DagId).ToArray(), expected.Select(e => e.RunId).ToArray(), expected.Select(e => e.Version).ToArray()));
         }
 
         var runs = All(b => b.Runs);

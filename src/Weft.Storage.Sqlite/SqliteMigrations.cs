@@ -211,6 +211,12 @@ internal static class SqliteMigrations
             );
             ALTER TABLE owners ADD COLUMN queues TEXT;
             """),
+
+        // The run's version: every write under a claim moves it on, so an operator's change is written only while
+        // the run is still as the change read it.
+        new(8, "run_version", """
+            ALTER TABLE dag_runs ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 
     /// <summary>

@@ -52,6 +52,12 @@ public sealed partial class SqliteStateStore
             throw new ClaimLostException(claim);
         }
 
+        if (batch.ExpectedRun is { } expected && !StillAt(connection, expected))
+        {
+            // Nothing of the batch is written: the run changed since the writer read it.
+            throw new RunChangedException(expected.DagId, expected.RunId);
+        }
+
         Upsert(connection, batch.Runs, "run.update", "run.insert", RunRows.Update, RunRows.Insert, RunRows.Bind);
         Upsert(connection, batch.TaskInstances, "task.update", "task.insert", TaskInstanceRows.Update, TaskInstanceRows.Insert, TaskInstanceRows.Bind);
 
@@ -116,14 +122,29 @@ public sealed partial class SqliteStateStore
         }
     }
 
-    /// <summary>True while the claim is the run's current one (read inside the write transaction, so it cannot change before the commit).</summary>
+    /// <summary>
+    /// True while the claim is the run's current one (checked inside the write transaction, so it cannot change before
+    /// the commit); the run's version moves on with the write.
+    /// </summary>
     private bool ClaimHolds(SqliteConnection connection, RunClaim claim)
     {
-        var check = _statements.Get(connection, "run.claimHolds", c => new PreparedStatement(c,
-            "SELECT 1 FROM dag_runs WHERE dag_id = $dag_id AND run_id = $run_id AND owner = $owner AND claim_epoch = $epoch",
+        var hold = _statements.Get(connection, "run.holdClaim", c => new PreparedStatement(c,
+            "UPDATE dag_runs SET version = version + 1 WHERE dag_id = $dag_id AND run_id = $run_id AND owner = $owner AND claim_epoch = $epoch",
             "$dag_id", "$run_id", "$owner", "$epoch"));
-        BindClaim(check, claim);
-        return check.HasRow();
+        BindClaim(hold, claim);
+        return hold.Execute() == 1;
+    }
+
+    /// <summary>True while the run is at the version the writer read; it moves on with the write.</summary>
+    private bool StillAt(SqliteConnection connection, (string DagId, string RunId, long Version) expected)
+    {
+        var check = _statements.Get(connection, "run.expect", c => new PreparedStatement(c,
+            "UPDATE dag_runs SET version = version + 1 WHERE dag_id = $dag_id AND run_id = $run_id AND version = $version",
+            "$dag_id", "$run_id", "$version"));
+        check.Bind(0, expected.DagId);
+        check.Bind(1, expected.RunId);
+        check.Bind(2, expected.Version);
+        return check.Execute() == 1;
     }
 
     private static void BindClaim(PreparedStatement statement, RunClaim claim)

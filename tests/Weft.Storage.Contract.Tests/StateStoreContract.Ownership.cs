@@ -117,6 +117,39 @@ public abstract partial class StateStoreContract
     }
 
     [StoreFact]
+    public async Task Commit_ExpectedRun_WrittenOnlyWhileTheRunIsAsRead()
+    {
+        await Store.RegisterOwnerAsync(Owner("a", T0.AddSeconds(30)), Ct);
+        var run = Run();
+        var claim = await Store.CreateClaimedRunAsync(run, [Instance(run, "t1"), Instance(run, "t2")], "a", Ct);
+        var read = (await Store.GetRunAsync("etl", "run_1", Ct))!.Run;
+
+        // The executor writes after the operator read: the operator's change, computed from the older read, is refused whole.
+        var executor = new StateBatch { Claim = claim };
+        executor.TaskInstances.Add(Instance(run, "t1", TaskState.Success));
+        await Store.CommitAsync(executor, Ct);
+        var stale = new StateBatch { ExpectedRun = ("etl", "run_1", read.Version) };
+        stale.TaskInstances.Add(Instance(run, "t1", TaskState.Failed));
+        stale.Events.Add(new EventRecord(0, T0, "marked", "etl", "run_1", "t1", "should not be written"));
+        stale.RunsPreempted.Add(("etl", "run_1"));
+        var refused = await Assert.ThrowsAsync<RunChangedException>(() => Store.CommitAsync(stale, Ct));
+        Assert.Equal(("etl", "run_1"), (refused.DagId, refused.RunId));
+        var after = (await Store.GetRunAsync("etl", "run_1", Ct))!;
+        Assert.Equal(TaskState.Success, after.Tasks.Single(t => t.TaskId == "t1").State);
+        Assert.Equal(claim.Epoch, after.Run.ClaimEpoch);
+        Assert.Equal(0, (await Store.ListEventsAsync(10, 0, Ct)).TotalEntries);
+        Assert.True(after.Run.Version > read.Version);
+
+        // Read again and written at once: accepted, and the version moves on.
+        var fresh = new StateBatch { ExpectedRun = ("etl", "run_1", after.Run.Version) };
+        fresh.TaskInstances.Add(Instance(run, "t2", TaskState.Failed));
+        await Store.CommitAsync(fresh, Ct);
+        var last = (await Store.GetRunAsync("etl", "run_1", Ct))!;
+        Assert.Equal(TaskState.Failed, last.Tasks.Single(t => t.TaskId == "t2").State);
+        Assert.True(last.Run.Version > after.Run.Version);
+    }
+
+    [StoreFact]
     public async Task Commit_Preempted_RevokesTheClaimAndFreesTheRun()
     {
         await Store.RegisterOwnerAsync(Owner("a", T0.AddSeconds(30)), Ct);

@@ -10,6 +10,29 @@ internal sealed partial class OperatorActions
 {
     private static readonly IReadOnlyDictionary<string, string> NoOutputs = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>
+    /// Makes a change read-compute-write: the write holds only while the run is still at the version the change read
+    /// (<see cref="StateBatch.ExpectedRun"/>), so what an executor wrote meanwhile is never overwritten; when it moved
+    /// on, the change is made again from the run as it now is (a few times; the window is a read and a write).
+    /// </summary>
+    private static async Task<T> UntilUnchangedAsync<T>(Func<Task<T>> change)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await change().ConfigureAwait(false);
+            }
+            catch (RunChangedException) when (attempt < 10)
+            {
+            }
+            catch (RunChangedException changed)
+            {
+                throw OperationException.Conflict($"run '{changed.RunId}' kept changing while the change was made", "try again");
+            }
+        }
+    }
+
     /// <summary>A run with its task instances: by DAG and id, or the newest run with the id when <paramref name="dagId"/> is null.</summary>
     /// <exception cref="OperationException">No such run (not found).</exception>
     public async Task<RunSnapshot> GetRunAsync(string? dagId, string runId, CancellationToken cancellationToken) =>
@@ -24,7 +47,10 @@ internal sealed partial class OperatorActions
     /// run then follows its tasks (see <see cref="Settle"/>). Instances not started yet need no clearing.
     /// </summary>
     /// <exception cref="OperationException">No such run or task (not found); its DAG does not load (conflict).</exception>
-    public async Task<ClearOutcome> ClearAsync(ClearRequest request, string? actor, CancellationToken cancellationToken)
+    public Task<ClearOutcome> ClearAsync(ClearRequest request, string? actor, CancellationToken cancellationToken) =>
+        UntilUnchangedAsync(() => ClearOnceAsync(request, actor, cancellationToken));
+
+    private async Task<ClearOutcome> ClearOnceAsync(ClearRequest request, string? actor, CancellationToken cancellationToken)
     {
         var run = await GetRunAsync(request.DagId, request.RunId, cancellationToken).ConfigureAwait(false);
         var byId = run.Tasks.ToDictionary(t => t.TaskId, StringComparer.Ordinal);
@@ -88,12 +114,18 @@ internal sealed partial class OperatorActions
     /// touched, as in Airflow; the run follows its tasks (see <see cref="Settle"/>).
     /// </summary>
     /// <exception cref="OperationException">Not success or failed (invalid); no such run or task (not found); its DAG does not load (conflict).</exception>
-    public async Task<MarkOutcome> MarkTaskAsync(string? dagId, string runId, string taskId, TaskState state, string? actor, CancellationToken cancellationToken)
+    public Task<MarkOutcome> MarkTaskAsync(string? dagId, string runId, string taskId, TaskState state, string? actor, CancellationToken cancellationToken)
     {
         if (state is not (TaskState.Success or TaskState.Failed))
         {
             throw OperationException.Invalid($"a task can be marked success or failed, not {state.ToName()}");
         }
+
+        return UntilUnchangedAsync(() => MarkTaskOnceAsync(dagId, runId, taskId, state, actor, cancellationToken));
+    }
+
+    private async Task<MarkOutcome> MarkTaskOnceAsync(string? dagId, string runId, string taskId, TaskState state, string? actor, CancellationToken cancellationToken)
+    {
 
         var run = await GetRunAsync(dagId, runId, cancellationToken).ConfigureAwait(false);
         var inst = run.Tasks.FirstOrDefault(t => t.TaskId == taskId) ?? throw UnknownTask(run, taskId);
@@ -120,12 +152,18 @@ internal sealed partial class OperatorActions
     /// with its state recomputed from its tasks, as after a mark.
     /// </summary>
     /// <exception cref="OperationException">A state other than success, failed or queued (invalid); no such run (not found).</exception>
-    public async Task<MarkOutcome> MarkRunAsync(string? dagId, string runId, RunState state, string? actor, CancellationToken cancellationToken)
+    public Task<MarkOutcome> MarkRunAsync(string? dagId, string runId, RunState state, string? actor, CancellationToken cancellationToken)
     {
         if (state == RunState.Running)
         {
             throw OperationException.Invalid("a run can be marked success, failed or queued, not running");
         }
+
+        return UntilUnchangedAsync(() => MarkRunOnceAsync(dagId, runId, state, actor, cancellationToken));
+    }
+
+    private async Task<MarkOutcome> MarkRunOnceAsync(string? dagId, string runId, RunState state, string? actor, CancellationToken cancellationToken)
+    {
 
         var run = await GetRunAsync(dagId, runId, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
@@ -151,6 +189,7 @@ internal sealed partial class OperatorActions
         batch.Runs.Add(record);
         batch.Events.Add(Event(OperatorEvents.RunMarked, record.DagId, record.RunId, null, message, actor));
         batch.RunsPreempted.Add((record.DagId, record.RunId));
+        batch.ExpectedRun = (run.Run.DagId, run.Run.RunId, run.Run.Version);
         await store.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
         return new MarkOutcome(await GetRunAsync(record.DagId, record.RunId, cancellationToken).ConfigureAwait(false), run.Run.State.ToName(), Changed: true);
     }
@@ -186,6 +225,7 @@ internal sealed partial class OperatorActions
 
         batch.Events.Add(Event(kind, record.DagId, record.RunId, taskId, message, actor));
         batch.RunsPreempted.Add((record.DagId, record.RunId));
+        batch.ExpectedRun = (run.Run.DagId, run.Run.RunId, run.Run.Version);
         await store.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
         return await GetRunAsync(record.DagId, record.RunId, cancellationToken).ConfigureAwait(false);
     }

@@ -48,3 +48,14 @@ public sealed class ClaimLostException(RunClaim claim)
     /// <summary>The claim that no longer holds.</summary>
     public RunClaim Claim { get; } = claim;
 }
+
+/// <summary>A batch's <see cref="StateBatch.ExpectedRun"/> no longer holds: the run was written since it was read; nothing of the batch is written.</summary>
+public sealed class RunChangedException(string dagId, string runId)
+    : Exception($"run '{runId}' of DAG '{dagId}' changed while the change was being made")
+{
+    /// <summary>The run's DAG.</summary>
+    public string DagId { get; } = dagId;
+
+    /// <summary>The run.</summary>
+    public string RunId { get; } = runId;
+}

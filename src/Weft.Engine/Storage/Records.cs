@@ -30,6 +30,13 @@ public sealed record RunRecord(
 
     /// <summary>How many times the run has been claimed or preempted; a claim holds only at the epoch it was made at.</summary>
     public long ClaimEpoch { get; init; }
+
+    /// <summary>
+    /// Moves on with every write made under a claim or checked by <see cref="StateBatch.ExpectedRun"/>: an operator's
+    /// change written only while it is still what the change was computed from; read from the store, never written
+    /// through this record.
+    /// </summary>
+    public long Version { get; init; }
 }
 
 /// <summary>A task instance row: one per task per run, holding its current try.</summary>

@@ -16,6 +16,13 @@ public sealed class StateBatch
     public bool ReleaseClaim { get; set; }
 
     /// <summary>
+    /// A run as the writer read it (its <see cref="RunRecord.Version"/>): the batch is written only while the run is still
+    /// at that version, else refused whole with <see cref="RunChangedException"/>, so a change computed from what was
+    /// read never overwrites what an executor wrote since. Operator actions use it.
+    /// </summary>
+    public (string DagId, string RunId, long Version)? ExpectedRun { get; set; }
+
+    /// <summary>
     /// Runs whose claim is revoked by this batch (epoch + 1; the owner is kept while the run is running, so no other
     /// process takes it, and cleared otherwise): the executor holding one is refused its next write, claims the run
     /// again as it now is and stops only the attempts whose task changed. Operator actions use it.
@@ -60,5 +67,6 @@ public sealed class StateBatch
         QueueEntriesDone.Clear();
         RunsPreempted.Clear();
         ReleaseClaim = false;
+        ExpectedRun = null;
     }
 }

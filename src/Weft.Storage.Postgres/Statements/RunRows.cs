@@ -29,7 +29,7 @@ internal static class RunRows
     ];
 
     /// <summary>The columns read by <see cref="Read"/>, in order: the written ones and the claim's owner and epoch.</summary>
-    public static readonly string Select = Columns.Names(Written) + ", owner, claim_epoch";
+    public static readonly string Select = Columns.Names(Written) + ", owner, claim_epoch, version";
 
     /// <summary>
     /// Inserts runs claimed by the parameter after the columns' arrays (epoch 1, or none when it is null). With <paramref name="skipTaken"/>, a run
@@ -78,5 +78,6 @@ internal static class RunRows
         DagVersion = reader.IsDBNull(13) ? null : reader.GetString(13),
         Owner = reader.IsDBNull(14) ? null : reader.GetString(14),
         ClaimEpoch = reader.IsDBNull(15) ? 0 : reader.GetInt64(15),
+        Version = reader.GetInt64(16),
     };
 }

@@ -14,8 +14,8 @@ internal static class RunRows
         "dag_id, run_id, state, run_type, logical_date, data_interval_start, data_interval_end, start_date, end_date, " +
         "conf_json, dag_file, created_at, dag_hash, dag_version";
 
-    /// <summary>The columns read by <see cref="Read"/>, in order: the written ones and the claim's owner and epoch.</summary>
-    public const string Columns = WriteColumns + ", owner, claim_epoch";
+    /// <summary>The columns read by <see cref="Read"/>, in order: the written ones, the claim's owner and epoch, the version.</summary>
+    public const string Columns = WriteColumns + ", owner, claim_epoch, version";
 
     private static readonly string[] ParameterNames =
     [
@@ -87,5 +87,6 @@ internal static class RunRows
         DagVersion = reader.IsDBNull(13) ? null : reader.GetString(13),
         Owner = reader.IsDBNull(14) ? null : reader.GetString(14),
         ClaimEpoch = reader.IsDBNull(15) ? 0 : reader.GetInt64(15),
+        Version = reader.GetInt64(16),
     };
 }
