@@ -19,7 +19,7 @@ public sealed partial class PostgresStateStore
                 : Command(connection, null,
                     $"SELECT {AttemptRows.Select} FROM task_attempts WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 ORDER BY start_date, try_number, seq",
                     dagId, runId, taskId);
-            return await ReadAllAsync(select, AttemptRows.Read, cancellationToken).ConfigureAwait(false);
+            return await ReadAllAsync(select, StoredRows.Attempt, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 }

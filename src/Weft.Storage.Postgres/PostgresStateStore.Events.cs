@@ -17,6 +17,6 @@ public sealed partial class PostgresStateStore
 
             await using var select = Command(connection, transaction, $"SELECT {EventRows.Select} FROM events ORDER BY id DESC LIMIT $1 OFFSET $2",
                 (long)Math.Max(0, limit), (long)Math.Max(0, offset));
-            return new PagedResult<EventRecord>(await ReadAllAsync(select, EventRows.Read, cancellationToken).ConfigureAwait(false), total);
+            return new PagedResult<EventRecord>(await ReadAllAsync(select, StoredRows.Event, cancellationToken).ConfigureAwait(false), total);
         }, cancellationToken);
 }

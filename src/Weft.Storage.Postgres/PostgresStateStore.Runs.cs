@@ -75,7 +75,7 @@ public sealed partial class PostgresStateStore
         {
             await using var select = Command(connection, null,
                 $"SELECT {RunRows.Select} FROM dag_runs WHERE state IN ('queued', 'running') ORDER BY created_at, seq");
-            return await ReadAllAsync(select, RunRows.Read, cancellationToken).ConfigureAwait(false);
+            return await ReadAllAsync(select, StoredRows.Run, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -119,7 +119,7 @@ public sealed partial class PostgresStateStore
             await using var select = Command(connection, transaction,
                 $"SELECT {RunRows.Select} FROM dag_runs{where} ORDER BY created_at DESC, seq DESC LIMIT ${values.Count + 1} OFFSET ${values.Count + 2}",
                 [.. paged]);
-            var runs = await ReadAllAsync(select, RunRows.Read, cancellationToken).ConfigureAwait(false);
+            var runs = await ReadAllAsync(select, StoredRows.Run, cancellationToken).ConfigureAwait(false);
             return new PagedResult<RunRecord>(runs, total);
         }, cancellationToken);
     }
@@ -153,7 +153,7 @@ public sealed partial class PostgresStateStore
             ? Command(connection, transaction, $"SELECT {RunRows.Select} FROM dag_runs WHERE run_id = $1 ORDER BY created_at DESC, seq DESC LIMIT 1", runId)
             : Command(connection, transaction, $"SELECT {RunRows.Select} FROM dag_runs WHERE dag_id = $1 AND run_id = $2", dagId, runId))
         {
-            run = (await ReadAllAsync(select, RunRows.Read, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            run = (await ReadAllAsync(select, StoredRows.Run, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
         }
 
         if (run is null)
@@ -163,7 +163,7 @@ public sealed partial class PostgresStateStore
 
         await using var tasks = Command(connection, transaction,
             $"SELECT {TaskInstanceRows.Select} FROM task_instances WHERE dag_id = $1 AND run_id = $2 ORDER BY seq", run.DagId, run.RunId);
-        return new RunSnapshot(run, await ReadAllAsync(tasks, TaskInstanceRows.Read, cancellationToken).ConfigureAwait(false));
+        return new RunSnapshot(run, await ReadAllAsync(tasks, StoredRows.TaskInstance, cancellationToken).ConfigureAwait(false));
     }
 
     private static DuplicateRunException Duplicate(RunRecord run, PostgresException ex) =>

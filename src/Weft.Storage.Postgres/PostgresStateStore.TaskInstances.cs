@@ -26,7 +26,7 @@ public sealed partial class PostgresStateStore
             await using var select = Command(connection, null,
                 $"SELECT {TaskInstanceRows.Select} FROM task_instances {where} ORDER BY end_date DESC NULLS LAST, seq DESC LIMIT ${n + 1} OFFSET ${n + 2}",
                 [.. filter, Math.Max(0, query.Limit), Math.Max(0, query.Offset)]);
-            var items = await ReadAllAsync(select, TaskInstanceRows.Read, cancellationToken).ConfigureAwait(false);
+            var items = await ReadAllAsync(select, StoredRows.TaskInstance, cancellationToken).ConfigureAwait(false);
             return new PagedResult<TaskInstanceRecord>(items, total);
         }, cancellationToken);
     }

@@ -38,7 +38,7 @@ public sealed partial class SqliteStateStore
         var attempts = new List<AttemptRecord>();
         while (reader.Read())
         {
-            attempts.Add(AttemptRows.Read(reader));
+            attempts.Add(StoredRows.Attempt(reader));
         }
         return attempts;
     }

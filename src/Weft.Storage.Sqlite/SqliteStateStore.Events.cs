@@ -24,7 +24,7 @@ public sealed partial class SqliteStateStore
                 using var reader = select.ExecuteReader();
                 while (reader.Read())
                 {
-                    events.Add(EventRows.Read(reader));
+                    events.Add(StoredRows.Event(reader));
                 }
             }
             return new PagedResult<EventRecord>(events, total);

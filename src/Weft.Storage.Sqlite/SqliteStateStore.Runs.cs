@@ -82,7 +82,7 @@ public sealed partial class SqliteStateStore
             var runs = new List<RunRecord>();
             while (reader.Read())
             {
-                runs.Add(RunRows.Read(reader));
+                runs.Add(StoredRows.Run(reader));
             }
             return runs;
         }, cancellationToken);
@@ -135,7 +135,7 @@ public sealed partial class SqliteStateStore
                 using var reader = select.ExecuteReader();
                 while (reader.Read())
                 {
-                    runs.Add(RunRows.Read(reader));
+                    runs.Add(StoredRows.Run(reader));
                 }
             }
             return new PagedResult<RunRecord>(runs, total);
@@ -196,7 +196,7 @@ public sealed partial class SqliteStateStore
                 select.Parameters.AddWithValue("$dag_id", dagId);
             }
             using var reader = select.ExecuteReader();
-            run = reader.Read() ? RunRows.Read(reader) : null;
+            run = reader.Read() ? StoredRows.Run(reader) : null;
         }
         if (run is null)
         {
@@ -212,7 +212,7 @@ public sealed partial class SqliteStateStore
             using var reader = select.ExecuteReader();
             while (reader.Read())
             {
-                tasks.Add(TaskInstanceRows.Read(reader));
+                tasks.Add(StoredRows.TaskInstance(reader));
             }
         }
         return new RunSnapshot(run, tasks);

@@ -32,7 +32,7 @@ public sealed partial class SqliteStateStore
                 using var reader = select.ExecuteReader();
                 while (reader.Read())
                 {
-                    items.Add(TaskInstanceRows.Read(reader));
+                    items.Add(StoredRows.TaskInstance(reader));
                 }
             }
 

@@ -39,7 +39,7 @@ internal static class AttemptRows
         Columns.Integer<AttemptProcess>("process_group", p => p.Process.ProcessGroup),
     ];
 
-    /// <summary>The columns read by <see cref="Read"/>, in order.</summary>
+    /// <summary>The columns <see cref="StoredRows.Attempt"/> reads, in order.</summary>
     public static readonly string Select = Columns.Names(All);
 
     /// <summary>Inserts whole rows.</summary>
@@ -64,25 +64,4 @@ internal static class AttemptRows
             $"UPDATE task_attempts AS a SET host = p.host, pid = p.pid, process_start = p.process_start, process_group = p.process_group " +
             $"FROM ({Columns.Unnest(Process)}) AS p WHERE a.attempt_id = p.attempt_id",
             Process, rows);
-
-    /// <summary>Reads a row selected with <see cref="Select"/> starting at column 0.</summary>
-    public static AttemptRecord Read(NpgsqlDataReader reader) => new(
-        AttemptId: reader.GetString(0),
-        DagId: reader.GetString(1),
-        RunId: reader.GetString(2),
-        TaskId: reader.GetString(3),
-        TryNumber: reader.GetInt32(4),
-        State: ToTaskState(reader.GetString(5)),
-        Owner: reader.IsDBNull(6) ? null : reader.GetString(6),
-        StartDate: ToTime(reader.GetInt64(7)),
-        EndDate: reader.IsDBNull(8) ? null : ToTime(reader.GetInt64(8)),
-        LeaseExpiresAt: reader.IsDBNull(9) ? null : ToTime(reader.GetInt64(9)),
-        ExitCode: reader.IsDBNull(10) ? null : reader.GetInt32(10),
-        Reason: reader.IsDBNull(11) ? null : reader.GetString(11),
-        LogPath: reader.IsDBNull(12) ? null : reader.GetString(12))
-    {
-        Process = reader.IsDBNull(14) ? null
-            : new ProcessIdentity(reader.IsDBNull(13) ? "" : reader.GetString(13), reader.GetInt32(14),
-                reader.IsDBNull(15) ? 0 : reader.GetInt64(15), reader.IsDBNull(16) ? 0 : reader.GetInt32(16)),
-    };
 }

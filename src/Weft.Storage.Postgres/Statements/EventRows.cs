@@ -18,20 +18,10 @@ internal static class EventRows
         Columns.Text<EventRecord>("message", e => e.Message),
     ];
 
-    /// <summary>The columns read by <see cref="Read"/>, in order.</summary>
+    /// <summary>The columns <see cref="StoredRows.Event"/> reads, in order.</summary>
     public const string Select = "id, occurred_at, kind, dag_id, run_id, task_id, message";
 
     /// <summary>Appends events, their ids growing in the list's order.</summary>
     public static NpgsqlBatchCommand Insert(IReadOnlyList<EventRecord> rows) =>
         Columns.Command($"INSERT INTO events ({Columns.Names(Written)}) {Columns.Unnest(Written)}", Written, rows);
-
-    /// <summary>Reads a row selected with <see cref="Select"/> starting at column 0.</summary>
-    public static EventRecord Read(NpgsqlDataReader reader) => new(
-        Id: reader.GetInt64(0),
-        When: ToTime(reader.GetInt64(1)),
-        Kind: reader.GetString(2),
-        DagId: reader.IsDBNull(3) ? null : reader.GetString(3),
-        RunId: reader.IsDBNull(4) ? null : reader.GetString(4),
-        TaskId: reader.IsDBNull(5) ? null : reader.GetString(5),
-        Message: reader.GetString(6));
 }

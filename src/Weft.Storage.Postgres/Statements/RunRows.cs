@@ -28,7 +28,7 @@ internal static class RunRows
         Columns.Text<RunRecord>("dag_version", r => r.DagVersion),
     ];
 
-    /// <summary>The columns read by <see cref="Read"/>, in order: the written ones and the claim's owner and epoch.</summary>
+    /// <summary>The columns <see cref="StoredRows.Run"/> reads, in order: the written ones, the claim's owner and epoch, the version.</summary>
     public static readonly string Select = Columns.Names(Written) + ", owner, claim_epoch, version";
 
     /// <summary>
@@ -58,26 +58,4 @@ internal static class RunRows
             "ON CONFLICT ON CONSTRAINT ux_dag_runs_run DO UPDATE SET state = excluded.state, start_date = excluded.start_date, " +
             "end_date = excluded.end_date, conf_json = excluded.conf_json, dag_file = excluded.dag_file",
             Written, runs);
-
-    /// <summary>Reads a row selected with <see cref="Select"/> starting at column 0.</summary>
-    public static RunRecord Read(NpgsqlDataReader reader) => new(
-        DagId: reader.GetString(0),
-        RunId: reader.GetString(1),
-        State: ToRunState(reader.GetString(2)),
-        RunType: reader.GetString(3),
-        LogicalDate: reader.IsDBNull(4) ? null : ToTime(reader.GetInt64(4)),
-        DataIntervalStart: reader.IsDBNull(5) ? null : ToTime(reader.GetInt64(5)),
-        DataIntervalEnd: reader.IsDBNull(6) ? null : ToTime(reader.GetInt64(6)),
-        StartDate: reader.IsDBNull(7) ? null : ToTime(reader.GetInt64(7)),
-        EndDate: reader.IsDBNull(8) ? null : ToTime(reader.GetInt64(8)),
-        ConfJson: reader.GetString(9),
-        DagFile: reader.IsDBNull(10) ? null : reader.GetString(10),
-        CreatedAt: ToTime(reader.GetInt64(11)))
-    {
-        DagHash = reader.IsDBNull(12) ? null : reader.GetString(12),
-        DagVersion = reader.IsDBNull(13) ? null : reader.GetString(13),
-        Owner = reader.IsDBNull(14) ? null : reader.GetString(14),
-        ClaimEpoch = reader.IsDBNull(15) ? 0 : reader.GetInt64(15),
-        Version = reader.GetInt64(16),
-    };
 }

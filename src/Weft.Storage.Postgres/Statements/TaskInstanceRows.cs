@@ -31,7 +31,7 @@ internal static class TaskInstanceRows
         Columns.Integer<TaskInstanceRecord>("lost_count", t => t.LostCount),
     ];
 
-    /// <summary>The columns read by <see cref="Read"/>, in order.</summary>
+    /// <summary>The columns <see cref="StoredRows.TaskInstance"/> reads, in order.</summary>
     public static readonly string Select = Columns.Names(All);
 
     private static readonly string UpdateList = string.Join(", ", All.Skip(3).Select(c => $"{c.Name} = excluded.{c.Name}"));
@@ -46,27 +46,4 @@ internal static class TaskInstanceRows
         Columns.Command(
             $"INSERT INTO task_instances ({Select}) {Columns.Unnest(All)} ON CONFLICT ON CONSTRAINT ux_task_instances_task DO UPDATE SET {UpdateList}",
             All, rows);
-
-    /// <summary>Reads a row selected with <see cref="Select"/> starting at column 0.</summary>
-    public static TaskInstanceRecord Read(NpgsqlDataReader reader) => new(
-        DagId: reader.GetString(0),
-        RunId: reader.GetString(1),
-        TaskId: reader.GetString(2),
-        State: ToTaskState(reader.GetString(3)),
-        TryNumber: reader.GetInt32(4),
-        MaxTries: reader.GetInt32(5),
-        ExitCode: reader.IsDBNull(6) ? null : reader.GetInt32(6),
-        StartDate: reader.IsDBNull(7) ? null : ToTime(reader.GetInt64(7)),
-        EndDate: reader.IsDBNull(8) ? null : ToTime(reader.GetInt64(8)),
-        NextRetryAt: reader.IsDBNull(9) ? null : ToTime(reader.GetInt64(9)),
-        AttemptId: reader.IsDBNull(10) ? null : reader.GetString(10),
-        Reason: reader.IsDBNull(11) ? null : reader.GetString(11),
-        Queue: reader.GetString(12),
-        Pool: reader.GetString(13),
-        PoolSlots: reader.GetInt32(14),
-        Priority: reader.GetInt32(15),
-        Outputs: OutputsFromJson(reader.GetString(16)))
-    {
-        LostCount = reader.GetInt32(17),
-    };
 }

@@ -9,7 +9,7 @@ namespace Weft.Storage.Sqlite.Statements;
 /// <summary>The task_attempts table: writes and reads of <see cref="AttemptRecord"/>.</summary>
 internal static class AttemptRows
 {
-    /// <summary>The columns read by <see cref="Read"/>, in order.</summary>
+    /// <summary>The columns <see cref="StoredRows.Attempt"/> reads, in order.</summary>
     public const string Columns =
         "attempt_id, dag_id, run_id, task_id, try_number, state, owner, start_date, end_date, lease_expires_at, " +
         "exit_code, reason, log_path, host, pid, process_start, process_group";
@@ -76,25 +76,4 @@ internal static class AttemptRows
         statement.Bind(15, attempt.Process?.ProcessStart);
         statement.Bind(16, attempt.Process?.ProcessGroup);
     }
-
-    /// <summary>Reads a row selected with <see cref="Columns"/> starting at column 0.</summary>
-    public static AttemptRecord Read(SqliteDataReader reader) => new(
-        AttemptId: reader.GetString(0),
-        DagId: reader.GetString(1),
-        RunId: reader.GetString(2),
-        TaskId: reader.GetString(3),
-        TryNumber: reader.GetInt32(4),
-        State: ToTaskState(reader.GetString(5)),
-        Owner: reader.IsDBNull(6) ? null : reader.GetString(6),
-        StartDate: ToTime(reader.GetInt64(7)),
-        EndDate: reader.IsDBNull(8) ? null : ToTime(reader.GetInt64(8)),
-        LeaseExpiresAt: reader.IsDBNull(9) ? null : ToTime(reader.GetInt64(9)),
-        ExitCode: reader.IsDBNull(10) ? null : reader.GetInt32(10),
-        Reason: reader.IsDBNull(11) ? null : reader.GetString(11),
-        LogPath: reader.IsDBNull(12) ? null : reader.GetString(12))
-    {
-        Process = reader.IsDBNull(14) ? null
-            : new ProcessIdentity(reader.IsDBNull(13) ? "" : reader.GetString(13), reader.GetInt32(14),
-                reader.IsDBNull(15) ? 0 : reader.GetInt64(15), reader.IsDBNull(16) ? 0 : reader.GetInt32(16)),
-    };
 }

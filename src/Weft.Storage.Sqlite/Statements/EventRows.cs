@@ -8,7 +8,7 @@ namespace Weft.Storage.Sqlite.Statements;
 /// <summary>The events table: appends and reads of <see cref="EventRecord"/>; the id is assigned by SQLite.</summary>
 internal static class EventRows
 {
-    /// <summary>The columns read by <see cref="Read"/>, in order.</summary>
+    /// <summary>The columns <see cref="StoredRows.Event"/> reads, in order.</summary>
     public const string Columns = "id, occurred_at, kind, dag_id, run_id, task_id, message";
 
     /// <summary>INSERT of an event, without its id.</summary>
@@ -27,14 +27,4 @@ internal static class EventRows
         statement.Bind(4, e.TaskId);
         statement.Bind(5, e.Message);
     }
-
-    /// <summary>Reads a row selected with <see cref="Columns"/> starting at column 0.</summary>
-    public static EventRecord Read(SqliteDataReader reader) => new(
-        Id: reader.GetInt64(0),
-        When: ToTime(reader.GetInt64(1)),
-        Kind: reader.GetString(2),
-        DagId: reader.IsDBNull(3) ? null : reader.GetString(3),
-        RunId: reader.IsDBNull(4) ? null : reader.GetString(4),
-        TaskId: reader.IsDBNull(5) ? null : reader.GetString(5),
-        Message: reader.GetString(6));
 }

@@ -14,7 +14,7 @@ internal static class RunRows
         "dag_id, run_id, state, run_type, logical_date, data_interval_start, data_interval_end, start_date, end_date, " +
         "conf_json, dag_file, created_at, dag_hash, dag_version";
 
-    /// <summary>The columns read by <see cref="Read"/>, in order: the written ones, the claim's owner and epoch, the version.</summary>
+    /// <summary>The columns <see cref="StoredRows.Run"/> reads, in order: the written ones, the claim's owner and epoch, the version.</summary>
     public const string Columns = WriteColumns + ", owner, claim_epoch, version";
 
     private static readonly string[] ParameterNames =
@@ -67,26 +67,4 @@ internal static class RunRows
         statement.Bind(12, run.DagHash);
         statement.Bind(13, run.DagVersion);
     }
-
-    /// <summary>Reads a row selected with <see cref="Columns"/> starting at column 0.</summary>
-    public static RunRecord Read(SqliteDataReader reader) => new(
-        DagId: reader.GetString(0),
-        RunId: reader.GetString(1),
-        State: ToRunState(reader.GetString(2)),
-        RunType: reader.GetString(3),
-        LogicalDate: reader.IsDBNull(4) ? null : ToTime(reader.GetInt64(4)),
-        DataIntervalStart: reader.IsDBNull(5) ? null : ToTime(reader.GetInt64(5)),
-        DataIntervalEnd: reader.IsDBNull(6) ? null : ToTime(reader.GetInt64(6)),
-        StartDate: reader.IsDBNull(7) ? null : ToTime(reader.GetInt64(7)),
-        EndDate: reader.IsDBNull(8) ? null : ToTime(reader.GetInt64(8)),
-        ConfJson: reader.GetString(9),
-        DagFile: reader.IsDBNull(10) ? null : reader.GetString(10),
-        CreatedAt: ToTime(reader.GetInt64(11)))
-    {
-        DagHash = reader.IsDBNull(12) ? null : reader.GetString(12),
-        DagVersion = reader.IsDBNull(13) ? null : reader.GetString(13),
-        Owner = reader.IsDBNull(14) ? null : reader.GetString(14),
-        ClaimEpoch = reader.IsDBNull(15) ? 0 : reader.GetInt64(15),
-        Version = reader.GetInt64(16),
-    };
 }

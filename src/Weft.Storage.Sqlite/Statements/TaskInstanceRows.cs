@@ -9,7 +9,7 @@ namespace Weft.Storage.Sqlite.Statements;
 /// <summary>The task_instances table: whole-row writes and reads of <see cref="TaskInstanceRecord"/>.</summary>
 internal static class TaskInstanceRows
 {
-    /// <summary>The columns read by <see cref="Read"/>, in order.</summary>
+    /// <summary>The columns <see cref="StoredRows.TaskInstance"/> reads, in order.</summary>
     public const string Columns =
         "dag_id, run_id, task_id, state, try_number, max_tries, exit_code, start_date, end_date, next_retry_at, " +
         "attempt_id, reason, queue, pool, pool_slots, priority, outputs_json, lost_count";
@@ -60,27 +60,4 @@ internal static class TaskInstanceRows
         statement.Bind(16, OutputsToJson(row.Outputs));
         statement.Bind(17, row.LostCount);
     }
-
-    /// <summary>Reads a row selected with <see cref="Columns"/> starting at column 0.</summary>
-    public static TaskInstanceRecord Read(SqliteDataReader reader) => new(
-        DagId: reader.GetString(0),
-        RunId: reader.GetString(1),
-        TaskId: reader.GetString(2),
-        State: ToTaskState(reader.GetString(3)),
-        TryNumber: reader.GetInt32(4),
-        MaxTries: reader.GetInt32(5),
-        ExitCode: reader.IsDBNull(6) ? null : reader.GetInt32(6),
-        StartDate: reader.IsDBNull(7) ? null : ToTime(reader.GetInt64(7)),
-        EndDate: reader.IsDBNull(8) ? null : ToTime(reader.GetInt64(8)),
-        NextRetryAt: reader.IsDBNull(9) ? null : ToTime(reader.GetInt64(9)),
-        AttemptId: reader.IsDBNull(10) ? null : reader.GetString(10),
-        Reason: reader.IsDBNull(11) ? null : reader.GetString(11),
-        Queue: reader.GetString(12),
-        Pool: reader.GetString(13),
-        PoolSlots: reader.GetInt32(14),
-        Priority: reader.GetInt32(15),
-        Outputs: OutputsFromJson(reader.GetString(16)))
-    {
-        LostCount = reader.GetInt32(17),
-    };
 }
