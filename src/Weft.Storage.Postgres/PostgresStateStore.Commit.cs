@@ -10,136 +10,15 @@ public sealed partial class PostgresStateStore
     /// <remarks>
     /// A batch is one <see cref="NpgsqlBatch"/>, one round trip, one (implicit) transaction: the claim checks first
     /// (each locks its run's row, so no claim passes on before the commit), then one statement per table, each writing
-    /// all its rows through <c>unnest</c>. Batches that come while others are being written are written together in
-    /// the next round (a few rounds at a time, side by side), so 1,000 runs starting at once cost a few transactions,
-    /// not 1,000; when a round fails (a claim that passed on, say), its batches are written again one by one, so each
-    /// fails alone.
+    /// all its rows through <c>unnest</c>. A group commit (<see cref="GroupCommit"/>): batches that come while others
+    /// are being written go together in the next round (up to 4 rounds side by side: PostgreSQL runs transactions in
+    /// parallel, and one slow round must not hold every run), so 1,000 runs starting at once cost a few transactions,
+    /// not 1,000; a round the server refused (a claim that passed on, say) is written again batch by batch, so each
+    /// fails alone, while a failed connection fails its batches at once rather than each in turn.
     /// </remarks>
-    public Task CommitAsync(StateBatch batch, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (batch.IsEmpty)
-        {
-            return Task.CompletedTask;
-        }
+    public Task CommitAsync(StateBatch batch, CancellationToken cancellationToken) => _commits.CommitAsync(batch, cancellationToken);
 
-        var pending = new PendingCommit(batch, cancellationToken);
-        bool lead;
-        lock (_commitGate)
-        {
-            _commitQueue.Add(pending);
-            lead = _commitRounds < MaxCommitRounds;
-            if (lead)
-            {
-                _commitRounds++;
-            }
-        }
-
-        return lead ? LeadAsync(pending) : pending.Task;
-    }
-
-    // Rounds written side by side: PostgreSQL runs transactions in parallel, and one slow round must not hold all.
-    private const int MaxCommitRounds = 4;
-    private const int MaxGroup = 512;
-    private readonly Lock _commitGate = new();
-    private List<PendingCommit> _commitQueue = [];
-    private int _commitRounds;
-
-    private async Task LeadAsync(PendingCommit own)
-    {
-        await CommitRoundAsync().ConfigureAwait(false);
-        await own.Task.ConfigureAwait(false);
-    }
-
-    /// <summary>Writes what is queued; hands a further round to the thread pool when more was queued meanwhile.</summary>
-    private async Task CommitRoundAsync()
-    {
-        List<PendingCommit> group;
-        lock (_commitGate)
-        {
-            if (_commitQueue.Count <= MaxGroup)
-            {
-                group = _commitQueue;
-                _commitQueue = [];
-            }
-            else
-            {
-                group = _commitQueue.GetRange(0, MaxGroup);
-                _commitQueue.RemoveRange(0, MaxGroup);
-            }
-        }
-
-        await WriteGroupAsync(group).ConfigureAwait(false);
-        lock (_commitGate)
-        {
-            if (_commitQueue.Count == 0)
-            {
-                _commitRounds--;
-                return;
-            }
-        }
-
-        // The leader's own batch is written: its caller goes on, and the next round runs elsewhere.
-        _ = Task.Run(CommitRoundAsync);
-    }
-
-    private async Task WriteGroupAsync(List<PendingCommit> group)
-    {
-        var live = new List<PendingCommit>(group.Count);
-        foreach (var pending in group)
-        {
-            if (pending.CancellationToken.IsCancellationRequested)
-            {
-                pending.Cancel();
-            }
-            else
-            {
-                live.Add(pending);
-            }
-        }
-
-        if (live.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await WriteAsync(live.ConvertAll(p => p.Batch)).ConfigureAwait(false);
-        }
-        catch (PostgresException) when (live.Count > 1)
-        {
-            // The server refused the round (a claim that passed on, say) and wrote nothing of it: each batch again
-            // alone, so one that fails fails only its caller. A connection that failed fails them all at once below,
-            // rather than each in turn.
-            foreach (var pending in live)
-            {
-                try
-                {
-                    await WriteAsync([pending.Batch]).ConfigureAwait(false);
-                    pending.Complete();
-                }
-                catch (Exception ex)
-                {
-                    pending.Fail(ex);
-                }
-            }
-
-            return;
-        }
-        catch (Exception ex)
-        {
-            live.ForEach(p => p.Fail(ex));
-            return;
-        }
-
-        foreach (var pending in live)
-        {
-            pending.Complete();
-        }
-    }
-
-    private async Task WriteAsync(List<StateBatch> batches)
+    private async Task WriteAsync(IReadOnlyList<StateBatch> batches)
     {
         var commands = Commands(batches);
         try
@@ -170,7 +49,7 @@ public sealed partial class PostgresStateStore
     }
 
     /// <summary>The statements that write <paramref name="batches"/> in one transaction, in their order.</summary>
-    private List<NpgsqlBatchCommand> Commands(List<StateBatch> batches)
+    private List<NpgsqlBatchCommand> Commands(IReadOnlyList<StateBatch> batches)
     {
         var commands = new List<NpgsqlBatchCommand>(10);
         List<T> All<T>(Func<StateBatch, List<T>> rows) => batches.Count == 1 ? rows(batches[0]) : batches.SelectMany(rows).ToList();

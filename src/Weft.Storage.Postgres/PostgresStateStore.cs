@@ -34,7 +34,10 @@ public sealed partial class PostgresStateStore : IStateStore, IAccessStore
     {
         _connections = new PostgresConnections(urlOrConnectionString);
         _logger = logger ?? NullLogger.Instance;
+        _commits = new GroupCommit(WriteAsync, maxRounds: 4, maxGroup: 512, retryAlone: error => error is PostgresException);
     }
+
+    private readonly GroupCommit _commits;
 
     /// <summary>The schema Weft's tables are in.</summary>
     public string Schema => _connections.Schema;

@@ -8,36 +8,38 @@ public sealed partial class SqliteStateStore
 {
     /// <inheritdoc />
     /// <remarks>
-    /// Group commit: batches committed while another commit is being written wait in a queue, and the next
-    /// round writes all of them in one transaction (one WAL append instead of one per batch), which is what
-    /// keeps many runs starting at once from queueing behind each other's transactions. The first caller to
-    /// find no round under way leads it; later rounds run on the thread pool. If a shared transaction fails,
-    /// it is rolled back and each batch is written alone, so only the failing batch's caller sees the error.
+    /// Group commit (<see cref="GroupCommit"/>): batches committed while another commit is being written wait, and
+    /// the next round writes all of them in one transaction (one WAL append instead of one per batch), which is what
+    /// keeps many runs starting at once from queueing behind each other's transactions. If a shared transaction
+    /// fails, it is rolled back and each batch is written alone, so only the failing batch's caller sees the error.
     /// </remarks>
     public Task CommitAsync(StateBatch batch, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (batch.IsEmpty)
-        {
-            return Task.CompletedTask;
-        }
-
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled(cancellationToken);
-        }
+        return _commits.CommitAsync(batch, cancellationToken);
+    }
 
-        var pending = new PendingCommit(batch, cancellationToken);
-        bool lead;
-        lock (_commitGate)
+    /// <summary>Writes batches in one transaction on the writer connection, under the write lock.</summary>
+    private async Task WriteInTransactionAsync(IReadOnlyList<StateBatch> batches)
+    {
+        // Not cancellable: the batches belong to several callers, each checked for its own token before the round.
+        await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
         {
-            _commitQueue.Add(pending);
-            lead = !_committing;
-            _committing = true;
-        }
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var connection = _writer ?? throw new InvalidOperationException("The SQLite state store is not initialized; call InitializeAsync first.");
+            using var transaction = connection.BeginTransaction(deferred: false);
+            foreach (var batch in batches)
+            {
+                WriteBatch(connection, batch);
+            }
 
-        return lead ? LeadAsync(pending) : pending.Task;
+            transaction.Commit();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     /// <summary>

@@ -21,9 +21,7 @@ public sealed partial class SqliteStateStore : IStateStore
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private SqliteConnection? _writer;
     private readonly Statements.StatementCache _statements = new();
-    private readonly Lock _commitGate = new();
-    private List<PendingCommit> _commitQueue = [];
-    private bool _committing;
+    private readonly GroupCommit _commits;
     private bool _disposed;
 
     /// <summary>Creates a store over a database file; call <see cref="InitializeAsync"/> before use.</summary>
@@ -36,6 +34,8 @@ public sealed partial class SqliteStateStore : IStateStore
     {
         _connections = new SqliteConnections(pathOrConnectionString);
         _logger = logger ?? NullLogger.Instance;
+        // One writer: one round at a time, as many batches as are waiting.
+        _commits = new GroupCommit(WriteInTransactionAsync, maxRounds: 1, maxGroup: int.MaxValue, retryAlone: _ => true);
     }
 
     /// <summary>The full path of the database file.</summary>

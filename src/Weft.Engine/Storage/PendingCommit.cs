@@ -1,7 +1,7 @@
 namespace Weft.Engine.Storage;
 
-/// <summary>A batch waiting for a store's next group-commit round, and the task its caller awaits.</summary>
-public sealed class PendingCommit(StateBatch batch, CancellationToken cancellationToken)
+/// <summary>A batch waiting for the next <see cref="GroupCommit"/> round, and the task its caller awaits.</summary>
+internal sealed class PendingCommit(StateBatch batch, CancellationToken cancellationToken)
 {
     // Asynchronous continuations: the round completes many callers at once and must not run their code inline.
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
