@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
@@ -42,23 +41,13 @@ internal sealed class DagsUploadCommand : WeftCommand
         var file = parse.GetRequiredValue(_file);
         var dag = DagTargets.Load(context, file);
         var text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
-        if (!Uri.TryCreate(parse.GetRequiredValue(_server).TrimEnd('/') + "/", UriKind.Absolute, out var server) || server.Scheme is not ("http" or "https"))
-        {
-            throw CliException.Usage($"--server: '{parse.GetRequiredValue(_server)}' is not an http:// or https:// URL");
-        }
-
-        var token = parse.GetValue(_token) ?? Environment.GetEnvironmentVariable("WEFT_TOKEN");
-        if (string.IsNullOrWhiteSpace(token))
-        {
-            throw CliException.Usage("no API token", "give --token TOKEN or set WEFT_TOKEN (a token with the author or admin role: 'weft tokens create --name ci --role author')");
-        }
-
-        using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
+        var server = ServerApi.Url(parse.GetRequiredValue(_server));
+        var token = ServerApi.Token(parse.GetValue(_token), "a token with the author or admin role: 'weft tokens create --name ci --role author'");
+        using var http = ServerApi.Client(server, token, TimeSpan.FromSeconds(60));
         using var request = new HttpRequestMessage(HttpMethod.Put, $"api/v1/dags/{Uri.EscapeDataString(dag.Id)}")
         {
             Content = new StringContent(text, Encoding.UTF8, text.TrimStart().StartsWith('{') ? "application/json" : "application/yaml"),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         HttpResponseMessage response;
         try
         {
@@ -66,7 +55,7 @@ internal sealed class DagsUploadCommand : WeftCommand
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new CliException(ExitCodes.Infrastructure, $"cannot reach {server}: {e.Message}", "is 'weft server' running there?");
+            throw ServerApi.Unreachable(server, e);
         }
 
         using (response)

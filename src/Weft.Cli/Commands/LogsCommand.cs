@@ -116,19 +116,10 @@ internal sealed class LogsCommand : WeftCommand
     private Task<int> RemoteAsync(CliContext context, string url, CancellationToken cancellationToken)
     {
         var parse = context.ParseResult;
-        if (!Uri.TryCreate(url.TrimEnd('/') + "/", UriKind.Absolute, out var server) || server.Scheme is not ("http" or "https"))
-        {
-            throw CliException.Usage($"--server: '{url}' is not an http:// or https:// URL");
-        }
-
+        var server = ServerApi.Url(url);
         var dag = parse.GetValue(_dag)
             ?? throw CliException.Usage("--server needs --dag DAG", "the API addresses a run by its DAG: weft logs RUN_ID TASK_ID --server URL --dag DAG");
-        var token = parse.GetValue(_token) ?? Environment.GetEnvironmentVariable("WEFT_TOKEN");
-        if (string.IsNullOrWhiteSpace(token))
-        {
-            throw CliException.Usage("no API token", "give --token TOKEN or set WEFT_TOKEN (any role can read logs: 'weft tokens create --name me --role viewer')");
-        }
-
+        var token = ServerApi.Token(parse.GetValue(_token), "any role can read logs: 'weft tokens create --name me --role viewer'");
         int? attempt = parse.GetResult(_attempt) is not null ? parse.GetValue(_attempt) : null;
         return RemoteLogs.RunAsync(context, server, token, dag, parse.GetRequiredValue(_runId), parse.GetRequiredValue(_taskId), attempt, parse.GetValue(_follow), cancellationToken);
     }

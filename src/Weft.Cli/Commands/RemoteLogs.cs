@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
@@ -16,8 +15,8 @@ internal static class RemoteLogs
     public static async Task<int> RunAsync(
         CliContext context, Uri server, string token, string dagId, string runId, string taskId, int? attempt, bool follow, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // No timeout: following a log lasts as long as the attempt.
+        using var http = ServerApi.Client(server, token, Timeout.InfiniteTimeSpan);
         var taskPath = $"api/v1/dags/{E(dagId)}/dagRuns/{E(runId)}/taskInstances/{E(taskId)}";
         try
         {
@@ -76,7 +75,7 @@ internal static class RemoteLogs
         }
         catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested && e.StatusCode is null)
         {
-            throw new CliException(ExitCodes.Infrastructure, $"cannot reach {server}: {e.Message}", "is 'weft server' running there?");
+            throw ServerApi.Unreachable(server, e);
         }
     }
 
