@@ -144,7 +144,7 @@ internal sealed partial class RunExecutor
             _run = new LiveRun(dag, claimed.Snapshot);
             _hooks = new TaskHooks(dag, executor._logger);
             _parallelism = Math.Max(1, executor._options.Parallelism ?? dag.MaxActiveTasks);
-            _tmpDir = Path.Combine(executor._options.Home, "tmp", Sanitize(claimed.Claim.DagId), Sanitize(claimed.Claim.RunId));
+            _tmpDir = RunTmpFolder.For(executor._options.Home, claimed.Claim.DagId, claimed.Claim.RunId);
         }
 
         private DateTimeOffset Now => _x._time.GetUtcNow();
@@ -296,26 +296,7 @@ internal sealed partial class RunExecutor
             return _tmpDir;
         }
 
-        private void TryDeleteTmp()
-        {
-            try
-            {
-                // A resumed run may have the folder from its earlier process.
-                if (_tmpCreated || Directory.Exists(_tmpDir))
-                {
-                    Directory.Delete(_tmpDir, recursive: true);
-                }
-            }
-            catch (IOException ex)
-            {
-                _x._logger.LogDebug(ex, "Could not remove {TmpDir}", _tmpDir);
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                _x._logger.LogDebug(ex, "Could not remove {TmpDir}", _tmpDir);
-            }
-        }
-
-        private static string Sanitize(string id) => id.Replace('/', '_').Replace('\\', '_');
+        // A resumed run may have the folder from its earlier process.
+        private void TryDeleteTmp() => RunTmpFolder.TryDelete(_tmpDir, _x._logger);
     }
 }

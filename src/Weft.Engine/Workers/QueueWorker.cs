@@ -22,7 +22,6 @@ namespace Weft.Engine.Workers;
 internal sealed class QueueWorker
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan TmpSweepInterval = TimeSpan.FromSeconds(5);
 
     // How soon a stop asked by the run's owner (timeout, fail-fast, an operator) reaches a running attempt.
     private static readonly TimeSpan CancelCheckInterval = TimeSpan.FromMilliseconds(250);
@@ -35,9 +34,7 @@ internal sealed class QueueWorker
     private readonly WorkerRunReads _reads;
     private readonly HashSet<string> _reaped = new(StringComparer.Ordinal);
 
-    // The runs' WEFT_TMP folders made here: removed once their run has ended (the run's owner removes only its own).
-    private readonly ConcurrentDictionary<(string DagId, string RunId), string> _tmpDirs = new();
-    private DateTimeOffset _lastTmpSweep = DateTimeOffset.MinValue;
+    private readonly WorkerTmpFolders _tmp;
     private readonly AsyncSignal _wake = new();
     private WorkerReports? _reports;
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
@@ -49,6 +46,7 @@ internal sealed class QueueWorker
     {
         _executor = executor;
         _reads = new WorkerRunReads(executor.Store);
+        _tmp = new WorkerTmpFolders(executor.Options.Home, executor.Store, logger);
         _queues = queues;
         _concurrency = Math.Max(1, concurrency);
         _time = time;
@@ -145,11 +143,7 @@ internal sealed class QueueWorker
             await SweepAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (!_tmpDirs.IsEmpty && now - _lastTmpSweep >= TmpSweepInterval)
-        {
-            _lastTmpSweep = now;
-            await RemoveEndedRunsTmpAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await _tmp.SweepAsync(now, _held.Values.Select(h => (h.Attempt.DagId, h.Attempt.RunId)).ToHashSet(), cancellationToken).ConfigureAwait(false);
 
         if (!_held.IsEmpty && now - _lastCancelCheck >= CancelCheckInterval)
         {
@@ -233,33 +227,6 @@ internal sealed class QueueWorker
         }
     }
 
-    /// <summary>Removes the WEFT_TMP folders of runs that ended (nothing of theirs is held here and they are no longer active).</summary>
-    private async Task RemoveEndedRunsTmpAsync(CancellationToken cancellationToken)
-    {
-        var busy = _held.Values.Select(h => (h.Attempt.DagId, h.Attempt.RunId)).ToHashSet();
-        var idle = _tmpDirs.Keys.Where(k => !busy.Contains(k)).ToList();
-        if (idle.Count == 0)
-        {
-            return;
-        }
-
-        var active = (await _executor.Store.ListActiveRunsAsync(cancellationToken).ConfigureAwait(false)).Select(r => (r.DagId, r.RunId)).ToHashSet();
-        foreach (var key in idle.Where(k => !active.Contains(k)))
-        {
-            if (_tmpDirs.TryRemove(key, out var dir))
-            {
-                try
-                {
-                    Directory.Delete(dir, recursive: true);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    _logger.LogDebug("Could not remove {TmpDir}: {Message}", dir, ex.Message);
-                }
-            }
-        }
-    }
-
     private async Task RunOneAsync(Held held)
     {
         var attempt = held.Attempt;
@@ -321,7 +288,6 @@ internal sealed class QueueWorker
         var attempt = held.Attempt;
         var store = _executor.Store;
         var token = held.Stop.Token;
-        var key = (attempt.DagId, attempt.RunId);
         var cached = await _reads.ReadAsync(attempt, token).ConfigureAwait(false);
         if (cached is null)
         {
@@ -346,12 +312,7 @@ internal sealed class QueueWorker
         var masker = options.Masker();
         var logPath = TaskLogPaths.For(options.Home, attempt.DagId, attempt.RunId, attempt.TaskId, attempt.TryNumber);
         var file = new FileTaskLog(logPath, null, _ => held.Stop.Cancel());
-        var tmp = Path.Combine(options.Home, "tmp", Sanitize(attempt.DagId), Sanitize(attempt.RunId));
-        if (task.Type is TaskType.Shell or TaskType.Script or TaskType.Python)
-        {
-            Directory.CreateDirectory(tmp);
-            _tmpDirs.TryAdd(key, tmp);
-        }
+        var tmp = _tmp.For(attempt.DagId, attempt.RunId, make: task.Type is TaskType.Shell or TaskType.Script or TaskType.Python);
 
         var context = new TaskExecutionContext
         {
@@ -398,8 +359,6 @@ internal sealed class QueueWorker
         await shipper.FinishAsync().ConfigureAwait(false);
         return result.Masked(masker);
     }
-
-    private static string Sanitize(string id) => id.Replace('/', '_').Replace('\\', '_');
 
     private sealed class Held(QueuedAttempt attempt, string owner, CancellationTokenSource stop)
     {
