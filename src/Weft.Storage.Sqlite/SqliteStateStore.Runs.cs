@@ -117,29 +117,8 @@ public sealed partial class SqliteStateStore
         var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
 
         return ReadAsync((connection, transaction) =>
-        {
-            int total;
-            using (var count = Command(connection, transaction, $"SELECT COUNT(*) FROM dag_runs{where}"))
-            {
-                AddFilter(count, query);
-                total = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            var runs = new List<RunRecord>();
-            using (var select = Command(connection, transaction,
-                $"SELECT {RunRows.Columns} FROM dag_runs{where} ORDER BY created_at DESC, rowid DESC LIMIT $limit OFFSET $offset"))
-            {
-                AddFilter(select, query);
-                select.Parameters.AddWithValue("$limit", Math.Max(0, query.Limit));
-                select.Parameters.AddWithValue("$offset", Math.Max(0, query.Offset));
-                using var reader = select.ExecuteReader();
-                while (reader.Read())
-                {
-                    runs.Add(StoredRows.Run(reader));
-                }
-            }
-            return new PagedResult<RunRecord>(runs, total);
-        }, cancellationToken);
+            ReadPage(connection, transaction, RunRows.Columns, $"dag_runs{where}", "created_at DESC, rowid DESC", query.Limit, query.Offset,
+                command => AddFilter(command, query), StoredRows.Run), cancellationToken);
 
         static void AddFilter(SqliteCommand command, RunQuery query)
         {

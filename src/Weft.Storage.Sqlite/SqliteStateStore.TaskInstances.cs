@@ -14,30 +14,8 @@ public sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(query);
         var where = query.DagId is null ? "WHERE state = $state" : "WHERE state = $state AND dag_id = $dag_id";
         return ReadAsync((connection, transaction) =>
-        {
-            int total;
-            using (var count = Command(connection, transaction, $"SELECT COUNT(*) FROM task_instances {where}"))
-            {
-                Bind(count, query);
-                total = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            var items = new List<TaskInstanceRecord>();
-            using (var select = Command(connection, transaction,
-                $"SELECT {TaskInstanceRows.Columns} FROM task_instances {where} ORDER BY end_date DESC, seq DESC LIMIT $limit OFFSET $offset"))
-            {
-                Bind(select, query);
-                select.Parameters.AddWithValue("$limit", Math.Max(0, query.Limit));
-                select.Parameters.AddWithValue("$offset", Math.Max(0, query.Offset));
-                using var reader = select.ExecuteReader();
-                while (reader.Read())
-                {
-                    items.Add(StoredRows.TaskInstance(reader));
-                }
-            }
-
-            return new PagedResult<TaskInstanceRecord>(items, total);
-        }, cancellationToken);
+            ReadPage(connection, transaction, TaskInstanceRows.Columns, $"task_instances {where}", "end_date DESC, seq DESC", query.Limit, query.Offset,
+                command => Bind(command, query), StoredRows.TaskInstance), cancellationToken);
 
         static void Bind(SqliteCommand command, TaskInstanceQuery query)
         {

@@ -158,6 +158,36 @@ public sealed partial class SqliteStateStore : IStateStore
         return result;
     }
 
+    /// <summary>
+    /// One page of a listing and the count of all it lists, in the same read transaction: <c>SELECT COUNT(*) FROM
+    /// {from}</c> and <c>SELECT {columns} FROM {from} ORDER BY {order} LIMIT … OFFSET …</c>, both with the filter's
+    /// parameters bound by <paramref name="bind"/>.
+    /// </summary>
+    private static PagedResult<T> ReadPage<T>(
+        SqliteConnection connection, SqliteTransaction transaction, string columns, string from, string order, int limit, int offset,
+        Action<SqliteCommand> bind, Func<SqliteDataReader, T> read)
+    {
+        int total;
+        using (var count = Command(connection, transaction, $"SELECT COUNT(*) FROM {from}"))
+        {
+            bind(count);
+            total = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var items = new List<T>();
+        using var select = Command(connection, transaction, $"SELECT {columns} FROM {from} ORDER BY {order} LIMIT $limit OFFSET $offset");
+        bind(select);
+        select.Parameters.AddWithValue("$limit", Math.Max(0, limit));
+        select.Parameters.AddWithValue("$offset", Math.Max(0, offset));
+        using var reader = select.ExecuteReader();
+        while (reader.Read())
+        {
+            items.Add(read(reader));
+        }
+
+        return new PagedResult<T>(items, total);
+    }
+
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
         var command = connection.CreateCommand();

@@ -143,7 +143,7 @@ internal sealed class QueueWorker
             await SweepAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await _tmp.SweepAsync(now, _held.Values.Select(h => (h.Attempt.DagId, h.Attempt.RunId)).ToHashSet(), cancellationToken).ConfigureAwait(false);
+        await _tmp.SweepAsync(now, _held.Select(h => (h.Value.Attempt.DagId, h.Value.Attempt.RunId)), cancellationToken).ConfigureAwait(false);
 
         if (!_held.IsEmpty && now - _lastCancelCheck >= CancelCheckInterval)
         {

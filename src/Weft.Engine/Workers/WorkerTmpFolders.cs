@@ -29,7 +29,7 @@ internal sealed class WorkerTmpFolders(string home, IStateStore store, ILogger l
     }
 
     /// <summary>Removes the folders of runs that ended, now and then; <paramref name="busy"/> are runs with attempts held here.</summary>
-    public async Task SweepAsync(DateTimeOffset now, IReadOnlySet<(string DagId, string RunId)> busy, CancellationToken cancellationToken)
+    public async Task SweepAsync(DateTimeOffset now, IEnumerable<(string DagId, string RunId)> busy, CancellationToken cancellationToken)
     {
         if (_made.IsEmpty || now - _lastSweep < SweepInterval)
         {
@@ -37,7 +37,9 @@ internal sealed class WorkerTmpFolders(string home, IStateStore store, ILogger l
         }
 
         _lastSweep = now;
-        var idle = _made.Keys.Where(k => !busy.Contains(k)).ToList();
+        // Read only when it is time: the worker calls this on every pass.
+        var held = busy.ToHashSet();
+        var idle = _made.Keys.Where(k => !held.Contains(k)).ToList();
         if (idle.Count == 0)
         {
             return;
