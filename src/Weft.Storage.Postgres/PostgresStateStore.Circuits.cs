@@ -13,20 +13,12 @@ public sealed partial class PostgresStateStore : ICircuitStore
     public Task<CircuitRecord?> GetCircuitAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return OnceAsync(async connection =>
-        {
-            await using var select = Command(connection, null, $"SELECT {CircuitColumns} FROM circuit_breakers WHERE name = $1", name);
-            return (await ReadAllAsync(select, ReadCircuit, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
-        }, cancellationToken);
+        return QueryFirstAsync(ReadCircuit, cancellationToken, $"SELECT {CircuitColumns} FROM circuit_breakers WHERE name = $1", name);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<CircuitRecord>> ListCircuitsAsync(CancellationToken cancellationToken) =>
-        OnceAsync<IReadOnlyList<CircuitRecord>>(async connection =>
-        {
-            await using var select = Command(connection, null, $"SELECT {CircuitColumns} FROM circuit_breakers ORDER BY name COLLATE \"C\"");
-            return await ReadAllAsync(select, ReadCircuit, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        QueryAsync(ReadCircuit, cancellationToken, $"SELECT {CircuitColumns} FROM circuit_breakers ORDER BY name COLLATE \"C\"");
 
     /// <inheritdoc />
     public Task<bool> TryStartProbeAsync(string name, DateTimeOffset now, TimeSpan cooldown, CancellationToken cancellationToken)

@@ -34,39 +34,23 @@ public sealed partial class PostgresStateStore
     {
         ArgumentNullException.ThrowIfNull(dagId);
 
-        return OnceAsync(async connection =>
-        {
-            await using var select = Command(connection, null, $"SELECT {DagColumns} FROM dags WHERE dag_id = $1", dagId);
-            return (await ReadAllAsync(select, ReadDag, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
-        }, cancellationToken);
+        return QueryFirstAsync(ReadDag, cancellationToken, $"SELECT {DagColumns} FROM dags WHERE dag_id = $1", dagId);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<DagRecord>> ListDagsAsync(CancellationToken cancellationToken) =>
-        OnceAsync<IReadOnlyList<DagRecord>>(async connection =>
-        {
-            await using var select = Command(connection, null, $"SELECT {DagColumns} FROM dags ORDER BY dag_id COLLATE \"C\"");
-            return await ReadAllAsync(select, ReadDag, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        QueryAsync(ReadDag, cancellationToken, $"SELECT {DagColumns} FROM dags ORDER BY dag_id COLLATE \"C\"");
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> ListPausedDagsAsync(CancellationToken cancellationToken) =>
-        OnceAsync<IReadOnlyList<string>>(async connection =>
-        {
-            await using var select = Command(connection, null, "SELECT dag_id FROM dags WHERE is_paused");
-            return await ReadAllAsync(select, reader => reader.GetString(0), cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        QueryAsync(reader => reader.GetString(0), cancellationToken, "SELECT dag_id FROM dags WHERE is_paused");
 
     /// <inheritdoc />
     public Task<bool> SetPausedAsync(string dagId, bool paused, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dagId);
 
-        return OnceAsync(async connection =>
-        {
-            await using var update = Command(connection, null, "UPDATE dags SET is_paused = $1 WHERE dag_id = $2", paused, dagId);
-            return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
-        }, cancellationToken);
+        return ChangesAnyAsync(cancellationToken, "UPDATE dags SET is_paused = $1 WHERE dag_id = $2", paused, dagId);
     }
 
     /// <inheritdoc />
@@ -74,11 +58,7 @@ public sealed partial class PostgresStateStore
     {
         ArgumentNullException.ThrowIfNull(dagId);
 
-        return OnceAsync(async connection =>
-        {
-            await using var delete = Command(connection, null, "DELETE FROM dags WHERE dag_id = $1", dagId);
-            return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
-        }, cancellationToken);
+        return ChangesAnyAsync(cancellationToken, "DELETE FROM dags WHERE dag_id = $1", dagId);
     }
 
     private static DagRecord ReadDag(NpgsqlDataReader reader) => new(

@@ -107,11 +107,7 @@ public sealed partial class PostgresStateStore
 
     /// <inheritdoc />
     public Task ExpireOwnerAsync(string ownerId, CancellationToken cancellationToken) =>
-        OnceAsync(async connection =>
-        {
-            await using var expire = Command(connection, null, "UPDATE owners SET lease_expires_at = 0 WHERE owner_id = $1", ownerId);
-            return await expire.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        ExecuteAsync(cancellationToken, "UPDATE owners SET lease_expires_at = 0 WHERE owner_id = $1", ownerId);
 
     /// <inheritdoc />
     public Task RemoveOwnerAsync(string ownerId, CancellationToken cancellationToken) =>

@@ -168,11 +168,7 @@ public sealed partial class PostgresStateStore
 
     /// <inheritdoc />
     public Task RemoveQueuedAsync(string attemptId, CancellationToken cancellationToken) =>
-        OnceAsync(async connection =>
-        {
-            await using var remove = Command(connection, null, "DELETE FROM attempt_queue WHERE attempt_id = $1", attemptId);
-            return await remove.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        ExecuteAsync(cancellationToken, "DELETE FROM attempt_queue WHERE attempt_id = $1", attemptId);
 
     /// <inheritdoc />
     public Task<bool> MarkQueuedLostAsync(string attemptId, string worker, CancellationToken cancellationToken) =>

@@ -14,15 +14,11 @@ public sealed partial class PostgresStateStore
     {
         ArgumentNullException.ThrowIfNull(secret);
 
-        return OnceAsync(async connection =>
-        {
-            await using var upsert = Command(connection, null, $"""
+        return ExecuteAsync(cancellationToken, $"""
                 INSERT INTO secrets ({SecretColumns}) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (name) DO UPDATE SET
                     nonce = excluded.nonce, ciphertext = excluded.ciphertext, updated_at = excluded.updated_at
                 """, secret.Name, secret.Nonce, secret.Ciphertext, ToDb(secret.UpdatedAt));
-            return await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -30,31 +26,19 @@ public sealed partial class PostgresStateStore
     {
         ArgumentNullException.ThrowIfNull(name);
 
-        return OnceAsync(async connection =>
-        {
-            await using var select = Command(connection, null, $"SELECT {SecretColumns} FROM secrets WHERE name = $1", name);
-            return (await ReadAllAsync(select, ReadSecret, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
-        }, cancellationToken);
+        return QueryFirstAsync(ReadSecret, cancellationToken, $"SELECT {SecretColumns} FROM secrets WHERE name = $1", name);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<SecretRecord>> ListSecretsAsync(CancellationToken cancellationToken) =>
-        OnceAsync<IReadOnlyList<SecretRecord>>(async connection =>
-        {
-            await using var select = Command(connection, null, $"SELECT {SecretColumns} FROM secrets ORDER BY name COLLATE \"C\"");
-            return await ReadAllAsync(select, ReadSecret, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        QueryAsync(ReadSecret, cancellationToken, $"SELECT {SecretColumns} FROM secrets ORDER BY name COLLATE \"C\"");
 
     /// <inheritdoc />
     public Task<bool> DeleteSecretAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
 
-        return OnceAsync(async connection =>
-        {
-            await using var delete = Command(connection, null, "DELETE FROM secrets WHERE name = $1", name);
-            return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
-        }, cancellationToken);
+        return ChangesAnyAsync(cancellationToken, "DELETE FROM secrets WHERE name = $1", name);
     }
 
     private static SecretRecord ReadSecret(NpgsqlDataReader reader) => new(

@@ -14,14 +14,10 @@ public sealed partial class PostgresStateStore
     {
         ArgumentNullException.ThrowIfNull(token);
 
-        return OnceAsync(async connection =>
-        {
-            await using var insert = Command(connection, null, $"""
+        return ChangesAnyAsync(cancellationToken, $"""
                 INSERT INTO tokens ({TokenColumns}) VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT DO NOTHING
                 """, token.Name, token.Role, token.Hash, ToDb(token.CreatedAt), ToDb(token.LastUsedAt), ToDb(token.RevokedAt));
-            return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
-        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -37,11 +33,7 @@ public sealed partial class PostgresStateStore
     {
         ArgumentNullException.ThrowIfNull(name);
 
-        return OnceAsync(async connection =>
-        {
-            await using var update = Command(connection, null, "UPDATE tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL", ToDb(when), name);
-            return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
-        }, cancellationToken);
+        return ChangesAnyAsync(cancellationToken, "UPDATE tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL", ToDb(when), name);
     }
 
     /// <inheritdoc />
@@ -49,19 +41,11 @@ public sealed partial class PostgresStateStore
     {
         ArgumentNullException.ThrowIfNull(name);
 
-        return OnceAsync(async connection =>
-        {
-            await using var update = Command(connection, null, "UPDATE tokens SET last_used_at = $1 WHERE name = $2", ToDb(when), name);
-            return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        return ExecuteAsync(cancellationToken, "UPDATE tokens SET last_used_at = $1 WHERE name = $2", ToDb(when), name);
     }
 
     private Task<IReadOnlyList<TokenRecord>> ReadTokensAsync(string sql, CancellationToken cancellationToken) =>
-        OnceAsync<IReadOnlyList<TokenRecord>>(async connection =>
-        {
-            await using var select = Command(connection, null, sql);
-            return await ReadAllAsync(select, ReadToken, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        QueryAsync(ReadToken, cancellationToken, sql);
 
     private static TokenRecord ReadToken(NpgsqlDataReader reader) => new(
         Name: reader.GetString(0),

@@ -119,6 +119,30 @@ public sealed partial class PostgresStateStore : IStateStore, IAccessStore
         return await work(connection).ConfigureAwait(false);
     }
 
+    /// <summary>One query on a pooled connection: its rows, each read by <paramref name="read"/>.</summary>
+    private Task<IReadOnlyList<T>> QueryAsync<T>(Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, string sql, params object?[] values) =>
+        OnceAsync<IReadOnlyList<T>>(async connection =>
+        {
+            await using var command = Command(connection, null, sql, values);
+            return await ReadAllAsync(command, read, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>One query on a pooled connection: its first row read by <paramref name="read"/>, or the default when none.</summary>
+    private async Task<T?> QueryFirstAsync<T>(Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, string sql, params object?[] values) =>
+        (await QueryAsync(read, cancellationToken, sql, values).ConfigureAwait(false)).FirstOrDefault();
+
+    /// <summary>One statement on a pooled connection, outside any explicit transaction: the rows it changed.</summary>
+    private Task<int> ExecuteAsync(CancellationToken cancellationToken, string sql, params object?[] values) =>
+        OnceAsync(async connection =>
+        {
+            await using var command = Command(connection, null, sql, values);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>Like <see cref="ExecuteAsync"/>: whether the statement changed any row.</summary>
+    private async Task<bool> ChangesAnyAsync(CancellationToken cancellationToken, string sql, params object?[] values) =>
+        await ExecuteAsync(cancellationToken, sql, values).ConfigureAwait(false) > 0;
+
     /// <summary>Runs several reads in one repeatable-read, read-only transaction, so they all see the same snapshot.</summary>
     private async Task<T> SnapshotAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
