@@ -120,6 +120,7 @@ public sealed partial class PostgresStateStore : IStateStore, IAccessStore
     }
 
     /// <summary>One query on a pooled connection: its rows, each read by <paramref name="read"/>.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The statement's values come last, as params.")]
     private Task<IReadOnlyList<T>> QueryAsync<T>(Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, string sql, params object?[] values) =>
         OnceAsync<IReadOnlyList<T>>(async connection =>
         {
@@ -128,10 +129,12 @@ public sealed partial class PostgresStateStore : IStateStore, IAccessStore
         }, cancellationToken);
 
     /// <summary>One query on a pooled connection: its first row read by <paramref name="read"/>, or the default when none.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The statement's values come last, as params.")]
     private async Task<T?> QueryFirstAsync<T>(Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, string sql, params object?[] values) =>
-        (await QueryAsync(read, cancellationToken, sql, values).ConfigureAwait(false)).FirstOrDefault();
+        await QueryAsync(read, cancellationToken, sql, values).ConfigureAwait(false) is [var first, ..] ? first : default;
 
     /// <summary>One statement on a pooled connection, outside any explicit transaction: the rows it changed.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The statement's values come last, as params.")]
     private Task<int> ExecuteAsync(CancellationToken cancellationToken, string sql, params object?[] values) =>
         OnceAsync(async connection =>
         {
@@ -140,6 +143,7 @@ public sealed partial class PostgresStateStore : IStateStore, IAccessStore
         }, cancellationToken);
 
     /// <summary>Like <see cref="ExecuteAsync"/>: whether the statement changed any row.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The statement's values come last, as params.")]
     private async Task<bool> ChangesAnyAsync(CancellationToken cancellationToken, string sql, params object?[] values) =>
         await ExecuteAsync(cancellationToken, sql, values).ConfigureAwait(false) > 0;
 
